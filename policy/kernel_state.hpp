@@ -1,0 +1,53 @@
+// The kernel routing state multi6d owns, as plain values: what the decision
+// functions want and what the reconciler diffs against what is applied.
+// Marks that make it findable again live in service/owned_marks.hpp.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <set>
+
+#include "address.hpp"
+
+namespace multi6d {
+
+// A route in one of multi6d's per-path tables (always route protocol
+// "multi6d"): `destination via gateway dev ifindex table table metric metric`.
+struct PathRoute {
+    std::uint32_t table = 0;
+    Prefix destination;
+    Address gateway;
+    int ifindex = 0;
+    std::uint32_t metric = 1024;
+    friend auto operator<=>(const PathRoute&, const PathRoute&) = default;
+};
+
+// `from source lookup table priority priority`.
+struct SourceRule {
+    std::uint32_t priority = 0;
+    Prefix source;
+    std::uint32_t table = 0;
+    friend auto operator<=>(const SourceRule&, const SourceRule&) = default;
+};
+
+// An RFC 6724 policy-table row in the kernel (`ip addrlabel`).
+struct LabelRow {
+    Prefix prefix;
+    std::uint32_t label = 0;
+    friend auto operator<=>(const LabelRow&, const LabelRow&) = default;
+};
+
+struct KernelState {
+    // `lookup main suppress_prefixlength 0` ahead of the per-path rules, so
+    // on-link and more-specific main-table routes keep working.
+    bool suppress_rule = false;
+    std::set<SourceRule> rules;
+    std::set<PathRoute> routes;
+    std::set<LabelRow> labels;
+    // Links whose default-router selection multi6d has taken over
+    // (accept_ra_defrtr=0).
+    std::set<int> managed_links;
+    friend bool operator==(const KernelState&, const KernelState&) = default;
+};
+
+}  // namespace multi6d
