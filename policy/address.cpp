@@ -43,16 +43,26 @@ std::string Address::to_string() const {
     return buf;
 }
 
-bool Address::is_unspecified() const { return *this == Address{}; }
+bool Address::is_unspecified() const {
+    return *this == Address{};
+}
 bool Address::is_loopback() const {
     Bytes one{};
     one[15] = 1;
     return bytes_ == one;
 }
-bool Address::is_v4_mapped() const { return std::memcmp(bytes_.data(), v4_mapped_head, 12) == 0; }
-bool Address::is_multicast() const { return bytes_[0] == 0xff; }
-bool Address::is_link_local() const { return bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80; }
-bool Address::is_ula() const { return (bytes_[0] & 0xfe) == 0xfc; }
+bool Address::is_v4_mapped() const {
+    return std::memcmp(bytes_.data(), v4_mapped_head, 12) == 0;
+}
+bool Address::is_multicast() const {
+    return bytes_[0] == 0xff;
+}
+bool Address::is_link_local() const {
+    return bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
+}
+bool Address::is_ula() const {
+    return (bytes_[0] & 0xfe) == 0xfc;
+}
 
 unsigned common_prefix_bits(const Address& a, const Address& b) {
     for (unsigned i = 0; i < 16; ++i) {
@@ -95,7 +105,9 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
     return Prefix(*address, address->is_v4_mapped() ? length + 96 : length);
 }
 
-bool Prefix::contains(const Address& a) const { return common_prefix_bits(address_, a) >= length_; }
+bool Prefix::contains(const Address& a) const {
+    return common_prefix_bits(address_, a) >= length_;
+}
 
 bool Prefix::contains(const Prefix& p) const {
     return p.length_ >= length_ && contains(p.address_);

@@ -15,7 +15,7 @@
 namespace multi6d {
 
 class Address {
-public:
+  public:
     using Bytes = std::array<std::uint8_t, 16>;
 
     constexpr Address() = default;
@@ -32,18 +32,18 @@ public:
     std::string to_string() const;
 
     bool is_unspecified() const;
-    bool is_loopback() const;   // ::1
-    bool is_v4_mapped() const;  // ::ffff:0:0/96
-    bool is_multicast() const;  // ff00::/8
-    bool is_link_local() const; // fe80::/10
-    bool is_ula() const;        // fc00::/7
+    bool is_loopback() const;    // ::1
+    bool is_v4_mapped() const;   // ::ffff:0:0/96
+    bool is_multicast() const;   // ff00::/8
+    bool is_link_local() const;  // fe80::/10
+    bool is_ula() const;         // fc00::/7
 
     // Bit i (0 = most significant) of the address.
     bool bit(unsigned i) const { return (bytes_[i / 8] >> (7 - i % 8)) & 1U; }
 
     friend constexpr auto operator<=>(const Address&, const Address&) = default;
 
-private:
+  private:
     Bytes bytes_{};
 };
 
@@ -51,7 +51,7 @@ private:
 unsigned common_prefix_bits(const Address& a, const Address& b);
 
 class Prefix {
-public:
+  public:
     Prefix() = default;
     // Bits past `length` are cleared, so equal prefixes compare equal.
     Prefix(const Address& address, unsigned length);
@@ -68,7 +68,7 @@ public:
 
     friend auto operator<=>(const Prefix&, const Prefix&) = default;
 
-private:
+  private:
     Address address_{};
     unsigned length_ = 0;
 };

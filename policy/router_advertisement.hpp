@@ -21,8 +21,8 @@ inline constexpr std::uint32_t infinite_lifetime = 0xffffffffU;
 // Prefix Information Option, RFC 4861 §4.6.2.
 struct PrefixInformation {
     Prefix prefix;
-    bool on_link = false;     // L
-    bool autonomous = false;  // A
+    bool on_link = false;                  // L
+    bool autonomous = false;               // A
     std::uint32_t valid_lifetime = 0;      // seconds, infinite_lifetime = forever
     std::uint32_t preferred_lifetime = 0;  // seconds, never above valid_lifetime
     friend bool operator==(const PrefixInformation&, const PrefixInformation&) = default;
