@@ -1,6 +1,8 @@
 #include "event_loop.hpp"
 
 #include <time.h>
+
+#include "log.hpp"
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -20,30 +22,42 @@ namespace {
     throw std::runtime_error(std::string("event loop: ") + what + ": " + std::strerror(-r));
 }
 
+// An exception must not unwind through sd-event's C frames: log it and end
+// the loop with a failure, so the daemon's cleanup still runs.
+template <typename Call>
+int guarded(sd_event_source* source, Call call) {
+    try {
+        call();
+        return 0;
+    } catch (const std::exception& e) {
+        log::error(std::string("internal error: ") + e.what());
+    } catch (...) {
+        log::error("internal error: unknown exception");
+    }
+    sd_event_exit(sd_event_source_get_event(source), 1);
+    return 0;
+}
+
 // Handlers call a copy of the callback: a callback may replace or destroy its
 // own EventSource (re-arming a timer does), which frees the original.
-int io_handler(sd_event_source*, int, std::uint32_t revents, void* userdata) {
+int io_handler(sd_event_source* source, int, std::uint32_t revents, void* userdata) {
     auto callback = static_cast<EventSource::Callback*>(userdata)->on_io;
-    callback(revents);
-    return 0;
+    return guarded(source, [&] { callback(revents); });
 }
 
-int time_handler(sd_event_source*, std::uint64_t, void* userdata) {
+int time_handler(sd_event_source* source, std::uint64_t, void* userdata) {
     auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
-    callback();
-    return 0;
+    return guarded(source, [&] { callback(); });
 }
 
-int signal_handler(sd_event_source*, const signalfd_siginfo*, void* userdata) {
+int signal_handler(sd_event_source* source, const signalfd_siginfo*, void* userdata) {
     auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
-    callback();
-    return 0;
+    return guarded(source, [&] { callback(); });
 }
 
-int defer_handler(sd_event_source*, void* userdata) {
+int defer_handler(sd_event_source* source, void* userdata) {
     auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
-    callback();
-    return 0;
+    return guarded(source, [&] { callback(); });
 }
 
 std::uint64_t to_usec(MonotonicTime t) {

@@ -1,0 +1,354 @@
+#include "daemon.hpp"
+
+#include <net/if.h>
+#include <linux/if_addr.h>
+#include <sys/epoll.h>
+#include <systemd/sd-daemon.h>
+
+#include <csignal>
+#include <stdexcept>
+
+#include "config_loader.hpp"
+#include "linux_kernel_port.hpp"
+#include "log.hpp"
+#include "ra_parser.hpp"
+#include "router_solicitation.hpp"
+
+namespace multi6d {
+
+namespace {
+
+std::string link_name(int ifindex) {
+    char name[IF_NAMESIZE] = {};
+    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
+        return "#" + std::to_string(ifindex);
+    }
+    return name;
+}
+
+std::string_view preference_name(RouterPreference p) {
+    switch (p) {
+        case RouterPreference::High:
+            return "high";
+        case RouterPreference::Low:
+            return "low";
+        case RouterPreference::Medium:
+            break;
+    }
+    return "medium";
+}
+
+AddressUpdate to_address_update(const AddressInfo& info) {
+    AddressUpdate update;
+    update.address = info.address;
+    update.prefix_len = info.prefix_length;
+    update.flags.tentative = (info.flags & IFA_F_TENTATIVE) != 0;
+    update.flags.deprecated = (info.flags & IFA_F_DEPRECATED) != 0;
+    update.flags.temporary = (info.flags & IFA_F_TEMPORARY) != 0;
+    update.flags.dadfailed = (info.flags & IFA_F_DADFAILED) != 0;
+    update.flags.permanent = (info.flags & IFA_F_PERMANENT) != 0;
+    update.valid_lifetime = info.valid_lifetime;
+    update.preferred_lifetime = info.preferred_lifetime;
+    return update;
+}
+
+HostModelLimits to_model_limits(const StateLimits& limits) {
+    HostModelLimits l;
+    l.max_routers_per_link = limits.routers_per_link;
+    l.max_prefixes_per_router = limits.prefixes_per_router;
+    l.max_routes_per_router = limits.routes_per_router;
+    l.max_dns_servers_per_router = limits.dns_servers_per_router;
+    return l;
+}
+
+// "PREFIX via ROUTER on LINK" for the path whose label the generic
+// destinations (2000::/3) carry, read back from the desired state.
+std::string describe_generic_choice(const KernelState& state) {
+    std::optional<std::uint32_t> generic_label;
+    for (const auto& row : state.labels) {
+        if (row.prefix == generic_destinations()) {
+            generic_label = row.label;
+        }
+    }
+    if (!generic_label) {
+        return "no usable path (kernel defaults)";
+    }
+    for (const auto& rule : state.rules) {
+        if (state.labels.count(LabelRow{rule.source, *generic_label}) == 0) {
+            continue;
+        }
+        for (const auto& route : state.routes) {
+            if (route.table == rule.table && route.destination.length() == 0) {
+                return rule.source.to_string() + " via " + route.gateway.to_string() + " on " +
+                       link_name(route.ifindex);
+            }
+        }
+    }
+    return "label " + std::to_string(*generic_label);
+}
+
+constexpr auto first_retry_delay = std::chrono::seconds(1);
+constexpr auto max_retry_delay = std::chrono::seconds(60);
+
+}  // namespace
+
+Daemon::Daemon(CommandLine command_line, Config config)
+    : command_line_(std::move(command_line)),
+      config_(std::move(config)),
+      model_(to_model_limits(config_.limits)) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+    sigterm_ = loop_.add_signal(SIGTERM, [this] { stop(); });
+    sigint_ = loop_.add_signal(SIGINT, [this] { stop(); });
+    sighup_ = loop_.add_signal(SIGHUP, [this] { reload(); });
+    try {
+        start();
+    } catch (...) {
+        cleanup();
+        throw;
+    }
+    loop_.enable_watchdog();
+    const int code = loop_.run();
+    if (!stopped_) {
+        cleanup();  // the loop ended on an internal error
+    }
+    return code;
+}
+
+void Daemon::start() {
+    kernel_ = make_linux_kernel_port(command_line_.runtime_dir);
+    // Leftovers of a run that did not stop cleanly (SIGKILL, crash, power
+    // loss with a persistent /run): remove them so state is rebuilt from
+    // scratch, and put back the sysctls that run had changed.
+    kernel_->remove_leftovers();
+    reconciler_ = std::make_unique<Reconciler>(*kernel_);
+
+    ndisc_ = std::make_unique<NdiscSocket>();
+    ra_io_ = loop_.add_io(ndisc_->fd(), EPOLLIN, [this](std::uint32_t) { on_ra_readable(); });
+
+    netlink_ = std::make_unique<NetlinkWatcher>(
+        loop_, NetlinkHandlers{
+                   [this](const LinkInfo& l) { on_link(l); },
+                   [this](int ifindex) { on_link_removed(ifindex); },
+                   [this](const AddressInfo& a) { on_address(a); },
+                   [this](int ifindex, const Address& a) { on_address_removed(ifindex, a); },
+               });
+    netlink_->start();
+
+    reconcile();
+    log::notice(std::string("multi6d ") + "started; managing " +
+                (config_.managed_links.empty() ? std::string("every link that receives RAs")
+                                               : std::to_string(config_.managed_links.size()) +
+                                                     " configured link(s)"));
+    sd_notify(0, "READY=1");
+    notify_status();
+}
+
+void Daemon::stop() {
+    cleanup();
+    loop_.exit(0);
+}
+
+void Daemon::cleanup() {
+    stopped_ = true;
+    sd_notify(0, "STOPPING=1");
+    log::notice("stopping: removing multi6d's routes, rules and labels");
+    const std::set<int> released = reconciler_ ? reconciler_->applied().managed_links
+                                               : std::set<int>{};
+    if (reconciler_) {
+        const auto report = reconciler_->apply(KernelState{});
+        for (const auto& e : report.errors) {
+            log::error(e);
+        }
+    }
+    if (kernel_) {
+        // A final sweep by mark catches anything the applied state missed.
+        kernel_->remove_leftovers();
+    }
+    // With accept_ra_defrtr restored the kernel learns default routes from
+    // the next RA; ask for one now rather than wait up to MaxRtrAdvInterval.
+    if (ndisc_) {
+        for (const int ifindex : released) {
+            solicit_routers(ifindex);
+        }
+    }
+}
+
+void Daemon::reload() {
+    const auto loaded = load_config(command_line_.config_file, command_line_.config_file_given);
+    if (!loaded.errors.empty()) {
+        for (const auto& e : loaded.errors) {
+            log::error("reload: " + e.to_string());
+        }
+        log::error("reload: configuration has errors; keeping the running configuration");
+        return;
+    }
+    if (loaded.config.limits != config_.limits) {
+        log::notice("reload: new state limits apply to entries learnt from now on");
+    }
+    config_ = loaded.config;
+    log::notice("reload: configuration reloaded");
+    schedule_reconcile();
+}
+
+bool Daemon::is_managed(int ifindex) const {
+    if (config_.managed_links.empty()) {
+        return true;
+    }
+    const Link* link = model_.link(ifindex);
+    if (link == nullptr) {
+        return false;
+    }
+    for (const auto& name : config_.managed_links) {
+        if (name == link->name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void Daemon::solicit_routers(int ifindex) {
+    static const std::vector<std::uint8_t> solicitation = build_router_solicitation(std::nullopt);
+    try {
+        ndisc_->send_to_all_routers(ifindex, solicitation);
+        log::debug("sent Router Solicitation on " + link_name(ifindex));
+    } catch (const std::exception& e) {
+        log::warning(e.what());
+    }
+}
+
+void Daemon::on_ra_readable() {
+    ReceivedNdisc packet;
+    for (int budget = 64; budget > 0 && ndisc_->receive(packet); --budget) {
+        if (!is_managed(packet.ifindex)) {
+            continue;
+        }
+        const std::string where = " from " + packet.source.to_string() + " on " +
+                                  link_name(packet.ifindex);
+        const ParseResult parsed =
+            parse_router_advertisement(packet.icmp6, packet.source, packet.hop_limit);
+        if (!parsed) {
+            log::debug("ignored RA" + where + ": " + parsed.rejection().text);
+            continue;
+        }
+        const RouterAdvertisement& ra = parsed.advertisement().ra;
+        for (const auto& note : parsed.advertisement().notes) {
+            log::debug("RA" + where + ": ignored option: " + note.text);
+        }
+        if (log::enabled(log::Level::Debug)) {
+            log::debug("RA" + where + ": router lifetime " + std::to_string(ra.router_lifetime) +
+                       " s, preference " + std::string(preference_name(ra.preference)) + ", " +
+                       std::to_string(ra.prefixes.size()) + " prefix(es), " +
+                       std::to_string(ra.routes.size()) + " route(s), " +
+                       std::to_string(ra.dns_servers.size()) + " RDNSS option(s)");
+        }
+        absorb(model_.apply(packet.ifindex, ra, loop_.now()));
+    }
+}
+
+void Daemon::on_link(const LinkInfo& link) {
+    if (link.loopback) {
+        return;
+    }
+    const Link* known = model_.link(link.ifindex);
+    const bool came_up = link.up && (known == nullptr || !known->up);
+    absorb(model_.set_link(link.ifindex, link.name, link.up));
+    if (came_up && ndisc_ && is_managed(link.ifindex)) {
+        solicit_routers(link.ifindex);
+    }
+}
+
+void Daemon::on_link_removed(int ifindex) { absorb(model_.remove_link(ifindex)); }
+
+void Daemon::on_address(const AddressInfo& address) {
+    if (address.address.is_v4_mapped() || model_.link(address.ifindex) == nullptr) {
+        return;
+    }
+    absorb(model_.set_address(address.ifindex, to_address_update(address), loop_.now()));
+}
+
+void Daemon::on_address_removed(int ifindex, const Address& address) {
+    absorb(model_.remove_address(ifindex, address));
+}
+
+void Daemon::absorb(ModelUpdate update) {
+    for (const auto& note : update.notes) {
+        const std::string where = note.ifindex != 0 ? link_name(note.ifindex) + ": " : "";
+        switch (note.kind) {
+            case NoteKind::LimitReached:
+                log::warning(where + note.text);
+                break;
+            case NoteKind::Expired:
+                log::info(where + note.text);
+                break;
+            case NoteKind::Ignored:
+            case NoteKind::UnknownLink:
+                log::debug(where + note.text);
+                break;
+        }
+    }
+    if (update.routing_changed) {
+        schedule_reconcile();
+    }
+    arm_expiry_timer();
+}
+
+void Daemon::arm_expiry_timer() {
+    const auto next = model_.next_expiry();
+    if (!next) {
+        expiry_timer_.reset();
+        return;
+    }
+    expiry_timer_ = loop_.add_timer(*next, [this] { absorb(model_.expire(loop_.now())); });
+}
+
+void Daemon::schedule_reconcile() {
+    // Coalesce: a burst of netlink events and RAs ends in one reconcile.
+    if (!reconcile_soon_) {
+        reconcile_soon_ = loop_.add_defer([this] {
+            reconcile_soon_.reset();
+            reconcile();
+        });
+    }
+}
+
+void Daemon::reconcile() {
+    // RAs from unmanaged links never reach the model, so every path in it is
+    // on a managed link.
+    const RoutingInputs inputs;
+    const KernelState desired = decide_routing(model_, inputs, ids_);
+    const ReconcileReport report = reconciler_->apply(desired);
+    for (const auto& change : report.changes) {
+        log::info(change);
+    }
+    for (const auto& error : report.errors) {
+        log::error(error);
+    }
+    if (!report.complete()) {
+        // Back off: 1 s, 2 s, 4 s ... 60 s, until a reconcile succeeds.
+        retry_delay_ = retry_delay_.count() == 0
+                           ? std::chrono::milliseconds(first_retry_delay)
+                           : std::min<std::chrono::milliseconds>(retry_delay_ * 2, max_retry_delay);
+        retry_timer_ = loop_.add_timer(loop_.now() + retry_delay_, [this] { reconcile(); });
+    } else {
+        retry_delay_ = {};
+        retry_timer_.reset();
+    }
+    const std::string generic = describe_generic_choice(desired);
+    if (generic != last_generic_choice_) {
+        log::notice("generic destinations: " + generic);
+        last_generic_choice_ = generic;
+    }
+    notify_status();
+}
+
+void Daemon::notify_status() {
+    const std::string status = std::to_string(reconciler_->applied().rules.size()) +
+                               " path(s); generic destinations: " +
+                               (last_generic_choice_.empty() ? "none" : last_generic_choice_);
+    sd_notify(0, ("STATUS=" + status).c_str());
+}
+
+}  // namespace multi6d

@@ -1,0 +1,77 @@
+// The daemon: wires the event loop to its inputs (RAs, rtnetlink, timers,
+// signals) and its outputs (the reconciler, sd_notify). Decisions are made
+// by the pure code in policy/; this class only moves facts between them.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "command_line.hpp"
+#include "config.hpp"
+#include "event_loop.hpp"
+#include "host_model.hpp"
+#include "kernel_port.hpp"
+#include "ndisc_socket.hpp"
+#include "netlink_watcher.hpp"
+#include "reconciler.hpp"
+#include "routing_decision.hpp"
+
+namespace multi6d {
+
+class LinuxKernelPort;
+
+class Daemon {
+public:
+    Daemon(CommandLine command_line, Config config);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    // Runs until SIGTERM/SIGINT; returns the process exit code.
+    int run();
+
+private:
+    void start();
+    void stop();     // cleanup, then end the loop
+    void cleanup();  // removes all multi6d added, restores what it changed
+    void reload();
+
+    void on_ra_readable();
+    void on_link(const LinkInfo& link);
+    void on_link_removed(int ifindex);
+    void on_address(const AddressInfo& address);
+    void on_address_removed(int ifindex, const Address& address);
+    void absorb(ModelUpdate update);
+
+    bool is_managed(int ifindex) const;
+    void solicit_routers(int ifindex);
+    void schedule_reconcile();
+    void reconcile();
+    void arm_expiry_timer();
+    void notify_status();
+
+    CommandLine command_line_;
+    Config config_;
+    EventLoop loop_;
+    HostModel model_;
+    RoutingIds ids_;
+    std::unique_ptr<LinuxKernelPort> kernel_;
+    std::unique_ptr<Reconciler> reconciler_;
+    std::unique_ptr<NdiscSocket> ndisc_;
+    std::unique_ptr<NetlinkWatcher> netlink_;
+
+    EventSource ra_io_;
+    EventSource expiry_timer_;
+    EventSource reconcile_soon_;
+    EventSource retry_timer_;
+    EventSource sigterm_;
+    EventSource sigint_;
+    EventSource sighup_;
+    std::chrono::milliseconds retry_delay_{0};
+    bool stopped_ = false;
+    std::string last_generic_choice_;
+};
+
+}  // namespace multi6d

@@ -1,0 +1,73 @@
+// multi6d: IPv6 multihoming host daemon. See multi6d(8).
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "build_info.hpp"
+#include "command_line.hpp"
+#include "config_loader.hpp"
+#include "daemon.hpp"
+#include "log.hpp"
+
+namespace {
+// Exit codes (documented in multi6d(8)).
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_config = 3;
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace multi6d;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const auto parsed = parse_command_line(args, build_info::default_config_file);
+    if (!parsed.command_line) {
+        std::cerr << "multi6d: " << parsed.error << "\n";
+        return exit_usage;
+    }
+    const CommandLine& cl = *parsed.command_line;
+    if (cl.show_help) {
+        std::cout << usage_text();
+        return exit_ok;
+    }
+    if (cl.show_version) {
+        std::cout << "multi6d " << build_info::version << "\n";
+        return exit_ok;
+    }
+    if (cl.log_level) {
+        log::set_level(*cl.log_level);
+    }
+
+    const LoadedConfig loaded = load_config(cl.config_file, cl.config_file_given);
+    if (!loaded.errors.empty()) {
+        for (const auto& e : loaded.errors) {
+            if (cl.check_config) {
+                std::cerr << e.to_string() << "\n";
+            } else {
+                log::error(e.to_string());
+            }
+        }
+        return exit_config;
+    }
+    if (cl.check_config) {
+        std::cout << "# multi6d effective configuration, from: "
+                  << (loaded.files_read.empty() ? std::string("built-in defaults") : "") ;
+        for (std::size_t i = 0; i < loaded.files_read.size(); ++i) {
+            std::cout << (i == 0 ? "" : ", ") << loaded.files_read[i];
+        }
+        std::cout << "\n" << to_toml(loaded.config);
+        return exit_ok;
+    }
+
+    try {
+        Daemon daemon(cl, loaded.config);
+        return daemon.run();
+    } catch (const std::exception& e) {
+        log::error(std::string("fatal: ") + e.what());
+        return exit_failure;
+    }
+}

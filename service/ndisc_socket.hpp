@@ -1,0 +1,45 @@
+// The raw ICMPv6 socket that hears Router Advertisements and sends Router
+// Solicitations. The kernel keeps no record of which router advertised which
+// prefix (DESIGN §2), so multi6d reads the RAs itself.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "address.hpp"
+
+namespace multi6d {
+
+struct ReceivedNdisc {
+    int ifindex = 0;
+    Address source;
+    int hop_limit = -1;                   // from IPV6_HOPLIMIT; -1 when the kernel gave none
+    std::span<const std::uint8_t> icmp6;  // starts at the ICMPv6 header
+};
+
+class NdiscSocket {
+  public:
+    // Opens a non-blocking raw ICMPv6 socket whose ICMP6_FILTER passes only
+    // Router Advertisements (type 134). Needs CAP_NET_RAW.
+    NdiscSocket();
+    ~NdiscSocket();
+    NdiscSocket(const NdiscSocket&) = delete;
+    NdiscSocket& operator=(const NdiscSocket&) = delete;
+
+    int fd() const { return fd_; }
+
+    // Receives one packet; false when none is waiting. The span in `out`
+    // stays valid until the next call.
+    bool receive(ReceivedNdisc& out);
+
+    // Sends `icmp6` (an RS built by build_router_solicitation) to ff02::2 on
+    // the link, hop limit 255 (RFC 4861 §6.3.7). Throws on failure.
+    void send_to_all_routers(int ifindex, std::span<const std::uint8_t> icmp6);
+
+  private:
+    int fd_ = -1;
+    std::vector<std::uint8_t> buffer_;
+};
+
+}  // namespace multi6d

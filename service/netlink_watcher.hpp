@@ -1,0 +1,79 @@
+// Follows links and IPv6 addresses over rtnetlink and reports them to the
+// daemon. Subscribes first and dumps second so nothing falls between (as
+// mptcpd's network monitor does); a receive-buffer overrun (ENOBUFS) means
+// events were lost, so it dumps everything again and reports what vanished.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "address.hpp"
+#include "event_loop.hpp"
+
+struct nl_sock;
+struct nl_msg;
+struct nl_object;
+
+namespace multi6d {
+
+struct LinkInfo {
+    int ifindex = 0;
+    std::string name;
+    bool up = false;
+    bool loopback = false;
+    friend bool operator==(const LinkInfo&, const LinkInfo&) = default;
+};
+
+struct AddressInfo {
+    int ifindex = 0;
+    Address address;
+    unsigned prefix_length = 0;
+    std::uint32_t flags = 0;               // IFA_F_* (linux/if_addr.h)
+    std::uint32_t valid_lifetime = 0;      // seconds remaining; 0xffffffff = forever
+    std::uint32_t preferred_lifetime = 0;  // seconds remaining; 0xffffffff = forever
+    friend bool operator==(const AddressInfo&, const AddressInfo&) = default;
+};
+
+struct NetlinkHandlers {
+    std::function<void(const LinkInfo&)> link_changed;
+    std::function<void(int ifindex)> link_removed;
+    std::function<void(const AddressInfo&)> address_changed;
+    std::function<void(int ifindex, const Address&)> address_removed;
+};
+
+class NetlinkWatcher {
+  public:
+    NetlinkWatcher(EventLoop& loop, NetlinkHandlers handlers);
+    ~NetlinkWatcher();
+    NetlinkWatcher(const NetlinkWatcher&) = delete;
+    NetlinkWatcher& operator=(const NetlinkWatcher&) = delete;
+
+    // Subscribes, then dumps links and addresses (reported synchronously).
+    void start();
+
+  private:
+    static int on_message(nl_msg* msg, void* self);
+    static void on_object(nl_object* object, void* self);
+    void handle(nl_object* object, bool removed);
+    void dump();
+    void resynchronise();
+    void readable();
+
+    EventLoop& loop_;
+    NetlinkHandlers handlers_;
+    nl_sock* events_ = nullptr;
+    nl_sock* requests_ = nullptr;
+    EventSource io_;
+    bool current_removed_ = false;
+    // What was reported, so a resynchronisation can report what vanished.
+    std::set<int> links_;
+    std::set<std::pair<int, Address>> addresses_;
+    std::set<int>* seen_links_ = nullptr;
+    std::set<std::pair<int, Address>>* seen_addresses_ = nullptr;
+};
+
+}  // namespace multi6d
