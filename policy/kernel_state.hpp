@@ -11,14 +11,22 @@
 
 namespace multi6d {
 
-// A route in one of multi6d's per-path tables (always route protocol
-// "multi6d"): `destination via gateway dev ifindex table table metric metric`.
+// An IPv6 unicast route in one of multi6d's per-path tables, always with
+// route protocol "multi6d": `destination via gateway dev ifindex table table
+// metric metric`. One table per path, so at most one route per (table,
+// destination, source, metric).
 struct PathRoute {
     std::uint32_t table = 0;
-    Prefix destination;
-    Address gateway;
+    Prefix destination;  // ::/0 for the path's default route
+    Address gateway;     // :: for a route without a gateway (on-link)
     int ifindex = 0;
+    // The kernel stores metric 0 as 1024 (IP6_RT_PRIO_USER); use the
+    // default so a dump reads back what was written.
     std::uint32_t metric = 1024;
+    // Source prefix of a source-specific route (RTA_SRC); ::/0 = any.
+    // multi6d selects paths by rules, so this stays ::/0 in normal use; it
+    // exists so that dumps of owned state see every owned route.
+    Prefix source;
     friend auto operator<=>(const PathRoute&, const PathRoute&) = default;
 };
 
@@ -30,10 +38,12 @@ struct SourceRule {
     friend auto operator<=>(const SourceRule&, const SourceRule&) = default;
 };
 
-// An RFC 6724 policy-table row in the kernel (`ip addrlabel`).
+// An RFC 6724 policy-table row in the kernel (`ip addrlabel`). Rows are
+// keyed by (prefix, ifindex); multi6d writes global rows (ifindex 0).
 struct LabelRow {
     Prefix prefix;
     std::uint32_t label = 0;
+    int ifindex = 0;
     friend auto operator<=>(const LabelRow&, const LabelRow&) = default;
 };
 

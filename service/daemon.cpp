@@ -118,7 +118,7 @@ int Daemon::run() {
 }
 
 void Daemon::start() {
-    kernel_ = make_linux_kernel_port(command_line_.runtime_dir);
+    kernel_ = std::make_unique<LinuxKernelPort>(command_line_.runtime_dir);
     // Leftovers of a run that did not stop cleanly (SIGKILL, crash, power
     // loss with a persistent /run): remove them so state is rebuilt from
     // scratch, and put back the sysctls that run had changed.

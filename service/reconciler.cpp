@@ -2,23 +2,11 @@
 
 #include <exception>
 
+#include "kernel_objects.hpp"
+
 namespace multi6d {
 
 namespace {
-
-std::string describe(const PathRoute& r) {
-    return "route " + r.destination.to_string() + " via " + r.gateway.to_string() + " dev #" +
-           std::to_string(r.ifindex) + " table " + std::to_string(r.table);
-}
-
-std::string describe(const SourceRule& r) {
-    return "rule from " + r.source.to_string() + " lookup " + std::to_string(r.table) +
-           " priority " + std::to_string(r.priority);
-}
-
-std::string describe(const LabelRow& r) {
-    return "address label " + r.prefix.to_string() + " label " + std::to_string(r.label);
-}
 
 std::map<Prefix, std::uint32_t> by_prefix(const std::set<LabelRow>& rows) {
     std::map<Prefix, std::uint32_t> m;

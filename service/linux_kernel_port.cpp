@@ -1,0 +1,81 @@
+#include "linux_kernel_port.hpp"
+
+#include <net/if.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "log.hpp"
+
+namespace multi6d {
+
+namespace {
+constexpr const char* defrtr_key = "accept_ra_defrtr";
+
+std::string interface_name(int ifindex) {
+    char name[IF_NAMESIZE] = {};
+    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
+        throw std::system_error(errno, std::generic_category(),
+                                "interface #" + std::to_string(ifindex));
+    }
+    return name;
+}
+}  // namespace
+
+LinuxKernelPort::LinuxKernelPort(const std::string& runtime_dir) {
+    std::filesystem::create_directories(runtime_dir);
+    sysctls_ = std::make_unique<SysctlStore>(std::filesystem::path(runtime_dir) / "sysctl.saved");
+}
+
+void LinuxKernelPort::take_over_default_routers(int ifindex) {
+    const std::string name = interface_name(ifindex);
+    // RFC 8028 §3.2: default routers are chosen per source prefix now, by
+    // multi6d's rules; the kernel must stop choosing one for every source.
+    sysctls_->set(name, defrtr_key, "0");
+    taken_over_[ifindex] = name;
+    // accept_ra_defrtr=0 stops new RA default routes but keeps the learnt
+    // ones, and any source-independent default route defeats source
+    // routing for unbound sockets (DESIGN §2).
+    for (const auto& route : writer_.kernel_ra_default_routes(ifindex)) {
+        writer_.delete_ra_default_route(route);
+    }
+}
+
+void LinuxKernelPort::release_default_routers(int ifindex) {
+    const auto it = taken_over_.find(ifindex);
+    const std::string name = it != taken_over_.end() ? it->second : interface_name(ifindex);
+    sysctls_->restore(name);
+    if (it != taken_over_.end()) {
+        taken_over_.erase(it);
+    }
+}
+
+void LinuxKernelPort::remove_leftovers() {
+    try {
+        const OwnedState owned = writer_.dump_owned();
+        if (!owned.empty()) {
+            log::notice("removing " + std::to_string(owned.routes.size()) + " route(s), " +
+                        std::to_string(owned.rules.size() + owned.other_rules.size() +
+                                       (owned.suppress_rule ? 1 : 0)) +
+                        " rule(s) and " + std::to_string(owned.labels.size()) +
+                        " address label(s) left by an earlier run");
+            writer_.remove_owned();
+        }
+    } catch (const std::exception& e) {
+        log::error(std::string("removing leftovers: ") + e.what());
+    }
+    try {
+        if (!sysctls_->originals().empty()) {
+            log::notice("restoring " + std::to_string(sysctls_->originals().size()) +
+                        " sysctl(s) changed by an earlier run");
+        }
+        sysctls_->restore_all();
+    } catch (const std::exception& e) {
+        log::error(std::string("restoring sysctls: ") + e.what());
+    }
+    taken_over_.clear();
+}
+
+}  // namespace multi6d

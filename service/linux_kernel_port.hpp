@@ -1,0 +1,44 @@
+// KernelPort on Linux: routes, rules and labels over rtnetlink
+// (kernel_writer.hpp), accept_ra_defrtr through /proc/sys with the original
+// values kept on disk (sysctl_store.hpp) so a crashed run's changes are
+// still undone by the next one.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "kernel_port.hpp"
+#include "kernel_writer.hpp"
+#include "sysctl_store.hpp"
+
+namespace multi6d {
+
+class LinuxKernelPort : public KernelPort {
+public:
+    // Saved sysctls live in runtime_dir/sysctl.saved (created if missing).
+    explicit LinuxKernelPort(const std::string& runtime_dir);
+
+    void add_route(const PathRoute& route) override { writer_.add_route(route); }
+    void delete_route(const PathRoute& route) override { writer_.delete_route(route); }
+    void add_rule(const SourceRule& rule) override { writer_.add_rule(rule); }
+    void delete_rule(const SourceRule& rule) override { writer_.delete_rule(rule); }
+    void add_suppress_rule() override { writer_.add_suppress_rule(); }
+    void delete_suppress_rule() override { writer_.delete_suppress_rule(); }
+    void set_label(const LabelRow& row) override { writer_.replace_label(row); }
+    void delete_label(const LabelRow& row) override { writer_.delete_label(row); }
+    void take_over_default_routers(int ifindex) override;
+    void release_default_routers(int ifindex) override;
+
+    // Removes every route, rule and label carrying multi6d's marks and
+    // restores every saved sysctl: the leftovers of an earlier run at start,
+    // a final sweep at stop. Failures are logged; it carries on.
+    void remove_leftovers();
+
+private:
+    KernelWriter writer_;
+    std::unique_ptr<SysctlStore> sysctls_;
+    std::map<int, std::string> taken_over_;  // ifindex -> name at take-over
+};
+
+}  // namespace multi6d
