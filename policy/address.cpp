@@ -91,7 +91,10 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
     if (!address) {
         return std::nullopt;
     }
-    const unsigned max_length = address->is_v4_mapped() ? 32 : 128;
+    // Only dotted-quad text counts IPv4 lengths: "::ffff:0:0/96" is an IPv6
+    // prefix (the RFC 6724 policy table row), "10.0.0.0/8" an IPv4 one.
+    const bool ipv4_text = text.substr(0, slash).find(':') == std::string_view::npos;
+    const unsigned max_length = ipv4_text ? 32 : 128;
     if (slash == std::string_view::npos) {
         return Prefix(*address, 128);
     }
@@ -102,7 +105,7 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
         length > max_length) {
         return std::nullopt;
     }
-    return Prefix(*address, address->is_v4_mapped() ? length + 96 : length);
+    return Prefix(*address, ipv4_text ? length + 96 : length);
 }
 
 bool Prefix::contains(const Address& a) const {

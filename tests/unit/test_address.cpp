@@ -61,6 +61,16 @@ TEST(Prefix, Ipv4PrefixesAreMapped) {
     EXPECT_TRUE(p->contains(*Address::parse("192.0.2.77")));
 }
 
+TEST(Prefix, MappedPrefixInIpv6NotationUsesIpv6Lengths) {
+    // RFC 6724 §2.1 writes the IPv4 row as ::ffff:0:0/96.
+    auto p = Prefix::parse("::ffff:0:0/96");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->length(), 96U);
+    EXPECT_EQ(p, Prefix::parse("0.0.0.0/0"));
+    EXPECT_EQ(Prefix::parse("::ffff:10.0.0.0/104"), Prefix::parse("10.0.0.0/8"));
+    EXPECT_FALSE(Prefix::parse("::ffff:0:0/129"));
+}
+
 TEST(Prefix, RejectsBadLengths) {
     EXPECT_FALSE(Prefix::parse("2001:db8::/129"));
     EXPECT_FALSE(Prefix::parse("2001:db8::/"));
