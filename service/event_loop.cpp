@@ -11,11 +11,6 @@
 
 namespace multi6d {
 
-struct EventSource::Callback {
-    std::function<void(std::uint32_t)> on_io;
-    std::function<void()> on_event;
-};
-
 namespace {
 
 [[noreturn]] void fail(const char* what, int r) {

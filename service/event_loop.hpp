@@ -27,9 +27,14 @@ class EventSource {
     explicit operator bool() const { return source_ != nullptr; }
     void reset();
 
+    // What the loop calls; kept alive by the handle.
+    struct Callback {
+        std::function<void(std::uint32_t)> on_io;
+        std::function<void()> on_event;
+    };
+
   private:
     friend class EventLoop;
-    struct Callback;
     EventSource(sd_event_source* source, std::unique_ptr<Callback> callback);
     sd_event_source* source_ = nullptr;
     std::unique_ptr<Callback> callback_;

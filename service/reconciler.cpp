@@ -81,7 +81,7 @@ ReconcileReport Reconciler::apply(const KernelState& desired) {
 
     // Removals, in the reverse order of dependence.
     const auto desired_labels = by_prefix(desired.labels);
-    for (const auto row : std::set<LabelRow>(applied_.labels)) {
+    for (const auto& row : std::set<LabelRow>(applied_.labels)) {
         if (desired_labels.count(row.prefix) == 0) {
             attempt(report, "delete " + describe(row), [&] {
                 kernel_.delete_label(row);
@@ -89,7 +89,7 @@ ReconcileReport Reconciler::apply(const KernelState& desired) {
             });
         }
     }
-    for (const auto rule : std::set<SourceRule>(applied_.rules)) {
+    for (const auto& rule : std::set<SourceRule>(applied_.rules)) {
         if (desired.rules.count(rule) == 0) {
             attempt(report, "delete " + describe(rule), [&] {
                 kernel_.delete_rule(rule);
@@ -103,7 +103,7 @@ ReconcileReport Reconciler::apply(const KernelState& desired) {
             applied_.suppress_rule = false;
         });
     }
-    for (const auto route : std::set<PathRoute>(applied_.routes)) {
+    for (const auto& route : std::set<PathRoute>(applied_.routes)) {
         if (desired.routes.count(route) == 0) {
             attempt(report, "delete " + describe(route), [&] {
                 kernel_.delete_route(route);

@@ -70,3 +70,73 @@ it_lab_up() {
     lab_up --id "$LAB" "$@" >/dev/null || it_fail "lab up $*"
     it_log "lab $LAB up: $*"
 }
+
+# ---- the daemon under test ----
+
+# it_need_daemon: M6_DAEMON must be built (ctest passes it; by hand it
+# defaults to the build tree).
+it_need_daemon() {
+    M6_DAEMON=${M6_DAEMON:-$M6_BUILD_DIR/service/multi6d}
+    [[ -x $M6_DAEMON ]] || it_fail "$M6_DAEMON is missing (build first)"
+}
+
+# it_pid_alive PID: the process exists and is not a zombie (this sandbox's
+# PID 1 may take a while to reap, and kill -0 succeeds on zombies).
+it_pid_alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z && $state != X ]]
+}
+
+# it_poll TIMEOUT_MS COMMAND...: run COMMAND every 20 ms until it succeeds;
+# fails after TIMEOUT_MS. Prints nothing.
+it_poll() {
+    local deadline=$(($(date +%s%N) / 1000000 + $1))
+    shift
+    until "$@"; do
+        (($(date +%s%N) / 1000000 < deadline)) || return 1
+        sleep 0.02
+    done
+}
+
+# it_daemon_start NAME [ARGS...]: run multi6d in the host namespace with a
+# runtime directory inside the lab's run directory; sets M6D_PID and
+# M6D_LOG. Stopped by the lab teardown if the test does not stop it.
+it_daemon_start() {
+    local name=$1
+    shift
+    M6D_RUNTIME="${LAB_RUN_ROOT:-/run/multi6d-lab}/$LAB/multi6d-state"
+    M6D_LOG="${LAB_RUN_ROOT:-/run/multi6d-lab}/$LAB/$name.log"
+    M6D_PID=$(lab_spawn "$LAB" host "$name" "$M6_DAEMON" --runtime-dir "$M6D_RUNTIME" "$@")
+    it_log "multi6d started (pid $M6D_PID, log $M6D_LOG)"
+}
+
+# it_daemon_stop [SIGNAL]: signal the daemon (default TERM) and wait up to
+# 10 s for it to exit.
+it_daemon_stop() {
+    kill "-${1:-TERM}" "$M6D_PID"
+    it_poll 10000 eval '! it_pid_alive "$M6D_PID"' || it_fail "multi6d (pid $M6D_PID) did not exit"
+}
+
+# it_source_rules: multi6d's `from PREFIX` rules in the host, one per line.
+it_source_rules() {
+    lab_exec "$LAB" host ip -6 rule show | sed -n 's/^\([0-9]*\):\s*from \(2001:db8:[^ ]*\) lookup \([0-9]*\).*/\2 \3/p'
+}
+
+# it_daemon_wait_paths PREFIX... : poll (10 s) until multi6d has a source
+# rule for each PREFIX and a generic-destination label row (2000::/3).
+it_daemon_has_paths() {
+    local rules p
+    rules=$(it_source_rules)
+    for p in "$@"; do
+        grep -q "^$p " <<<"$rules" || return 1
+    done
+    lab_exec "$LAB" host ip addrlabel list | grep -q "^prefix 2000::/3 "
+}
+it_daemon_wait_paths() {
+    it_poll 10000 it_daemon_has_paths "$@" ||
+        it_fail "multi6d did not install paths for $* within 10 s; rules: $(it_source_rules | tr '\n' ';')"
+}
+
+# it_connect_ok OUTPUT: number of successful attempts in m6-connect output.
+it_connect_ok() { sed -n 's/^connect: ok=\([0-9]*\) fail=.*/\1/p' <<<"$1"; }
