@@ -145,11 +145,11 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         const Router* router = model.link(k.ifindex)->find_router(k.router);
         if (router->is_default_router()) {
             state.routes.insert(
-                PathRoute{p.table, Prefix(), k.router, k.ifindex, path_route_metric});
+                PathRoute{p.table, Prefix(), k.router, k.ifindex, path_route_metric, Prefix()});
         }
         for (const auto& route : router->routes) {
             state.routes.insert(
-                PathRoute{p.table, route.prefix, k.router, k.ifindex, path_route_metric});
+                PathRoute{p.table, route.prefix, k.router, k.ifindex, path_route_metric, Prefix()});
         }
     }
 

@@ -58,7 +58,7 @@ Address A(const char* text) {
 KernelState one_path() {
     KernelState s;
     s.suppress_rule = true;
-    s.routes.insert(PathRoute{6601, P("::/0"), A("fe80::a"), 2, 1024});
+    s.routes.insert(PathRoute{6601, P("::/0"), A("fe80::a"), 2, 1024, {}});
     s.rules.insert(SourceRule{6601, P("2001:db8:a::/64"), 6601});
     s.labels.insert(LabelRow{P("2001:db8:a::/64"), 6601});
     s.labels.insert(LabelRow{P("2000::/3"), 6601});

@@ -95,11 +95,11 @@ TEST_F(Rule55Test, EachPrefixRoutesViaItsRouterAndRioPicksItsSource) {
     EXPECT_EQ(s.rules, (std::set<SourceRule>{{6601, pfx("2001:db8:0:a020::/64"), ta},
                                              {6602, pfx("2001:db8:0:b020::/64"), tb}}));
     EXPECT_EQ(routes_in(s, ta),
-              (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024}}));
-    EXPECT_EQ(
-        routes_in(s, tb),
-        (std::vector<PathRoute>{{tb, pfx("::/0"), addr("fe80::b"), eth0, 1024},
-                                {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024}}));
+              (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}}}));
+    EXPECT_EQ(routes_in(s, tb),
+              (std::vector<PathRoute>{
+                  {tb, pfx("::/0"), addr("fe80::b"), eth0, 1024, {}},
+                  {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
     EXPECT_EQ(s.routes.size(), 3U);
     EXPECT_EQ(s.labels, (std::set<LabelRow>{{pfx("2001:db8:0:a020::/64"), la},
                                             {pfx("2001:db8:0:b020::/64"), lb},
@@ -115,9 +115,9 @@ TEST_F(Rule55Test, RouterLifetimeZeroKeepsRioRowAndRoute) {
     model.apply(eth0, ra_b(0), t0 + seconds(10));
     const KernelState s = decide();
     const auto tb = table(key_b());
-    EXPECT_EQ(
-        routes_in(s, tb),
-        (std::vector<PathRoute>{{tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024}}));
+    EXPECT_EQ(routes_in(s, tb),
+              (std::vector<PathRoute>{
+                  {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
     EXPECT_EQ(routes_in(s, table(key_a())), routes_in(before, table(key_a())));
     EXPECT_EQ(s.labels, before.labels);
     EXPECT_EQ(s.rules, before.rules);
@@ -281,9 +281,9 @@ TEST(RoutingDecision, NonDefaultRouterGetsNoDefaultRouteAndDefaultRioMakesOne) {
     const auto tu = *ids.tables.find({eth0, pfx("fd00:1::/64"), addr("fe80::f")});
     const auto t2 = *ids.tables.find({eth0, pfx("2001:db8:1::/64"), addr("fe80::2")});
     EXPECT_EQ(routes_in(s, tu),
-              (std::vector<PathRoute>{{tu, pfx("fd00::/8"), addr("fe80::f"), eth0, 1024}}));
+              (std::vector<PathRoute>{{tu, pfx("fd00::/8"), addr("fe80::f"), eth0, 1024, {}}}));
     EXPECT_EQ(routes_in(s, t2),
-              (std::vector<PathRoute>{{t2, pfx("::/0"), addr("fe80::2"), eth0, 1024}}));
+              (std::vector<PathRoute>{{t2, pfx("::/0"), addr("fe80::2"), eth0, 1024, {}}}));
     const auto l_ula = *ids.labels.find(pfx("fd00:1::/64"));
     const auto l_gua = *ids.labels.find(pfx("2001:db8:1::/64"));
     EXPECT_EQ(label_for(s, "2001:db8:9::1"), l_gua);  // the ULA never is the generic choice
