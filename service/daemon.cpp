@@ -1,7 +1,7 @@
 #include "daemon.hpp"
 
-#include <net/if.h>
 #include <linux/if_addr.h>
+#include <net/if.h>
 #include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 
@@ -139,9 +139,9 @@ void Daemon::start() {
 
     reconcile();
     log::notice(std::string("multi6d ") + "started; managing " +
-                (config_.managed_links.empty() ? std::string("every link that receives RAs")
-                                               : std::to_string(config_.managed_links.size()) +
-                                                     " configured link(s)"));
+                (config_.managed_links.empty()
+                     ? std::string("every link that receives RAs")
+                     : std::to_string(config_.managed_links.size()) + " configured link(s)"));
     sd_notify(0, "READY=1");
     notify_status();
 }
@@ -155,10 +155,13 @@ void Daemon::cleanup() {
     stopped_ = true;
     sd_notify(0, "STOPPING=1");
     log::notice("stopping: removing multi6d's routes, rules and labels");
-    const std::set<int> released = reconciler_ ? reconciler_->applied().managed_links
-                                               : std::set<int>{};
+    const std::set<int> released =
+        reconciler_ ? reconciler_->applied().managed_links : std::set<int>{};
     if (reconciler_) {
         const auto report = reconciler_->apply(KernelState{});
+        for (const auto& change : report.changes) {
+            log::info(change);
+        }
         for (const auto& e : report.errors) {
             log::error(e);
         }
@@ -225,8 +228,8 @@ void Daemon::on_ra_readable() {
         if (!is_managed(packet.ifindex)) {
             continue;
         }
-        const std::string where = " from " + packet.source.to_string() + " on " +
-                                  link_name(packet.ifindex);
+        const std::string where =
+            " from " + packet.source.to_string() + " on " + link_name(packet.ifindex);
         const ParseResult parsed =
             parse_router_advertisement(packet.icmp6, packet.source, packet.hop_limit);
         if (!parsed) {
@@ -260,7 +263,9 @@ void Daemon::on_link(const LinkInfo& link) {
     }
 }
 
-void Daemon::on_link_removed(int ifindex) { absorb(model_.remove_link(ifindex)); }
+void Daemon::on_link_removed(int ifindex) {
+    absorb(model_.remove_link(ifindex));
+}
 
 void Daemon::on_address(const AddressInfo& address) {
     if (address.address.is_v4_mapped() || model_.link(address.ifindex) == nullptr) {

@@ -23,7 +23,7 @@ namespace multi6d {
 class LinuxKernelPort;
 
 class Daemon {
-public:
+  public:
     Daemon(CommandLine command_line, Config config);
     ~Daemon();
     Daemon(const Daemon&) = delete;
@@ -32,7 +32,7 @@ public:
     // Runs until SIGTERM/SIGINT; returns the process exit code.
     int run();
 
-private:
+  private:
     void start();
     void stop();     // cleanup, then end the loop
     void cleanup();  // removes all multi6d added, restores what it changed

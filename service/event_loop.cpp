@@ -2,12 +2,12 @@
 
 #include <time.h>
 
-#include "log.hpp"
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include "log.hpp"
 
 namespace multi6d {
 

@@ -15,7 +15,7 @@
 namespace multi6d {
 
 class LinuxKernelPort : public KernelPort {
-public:
+  public:
     // Saved sysctls live in runtime_dir/sysctl.saved (created if missing).
     explicit LinuxKernelPort(const std::string& runtime_dir);
 
@@ -35,7 +35,7 @@ public:
     // a final sweep at stop. Failures are logged; it carries on.
     void remove_leftovers();
 
-private:
+  private:
     KernelWriter writer_;
     std::unique_ptr<SysctlStore> sysctls_;
     std::map<int, std::string> taken_over_;  // ifindex -> name at take-over

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     }
     if (cl.check_config) {
         std::cout << "# multi6d effective configuration, from: "
-                  << (loaded.files_read.empty() ? std::string("built-in defaults") : "") ;
+                  << (loaded.files_read.empty() ? std::string("built-in defaults") : "");
         for (std::size_t i = 0; i < loaded.files_read.size(); ++i) {
             std::cout << (i == 0 ? "" : ", ") << loaded.files_read[i];
         }

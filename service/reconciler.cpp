@@ -1,5 +1,7 @@
 #include "reconciler.hpp"
 
+#include <net/if.h>
+
 #include <exception>
 
 #include "kernel_objects.hpp"
@@ -7,6 +9,14 @@
 namespace multi6d {
 
 namespace {
+
+std::string link_label(int ifindex) {
+    char name[IF_NAMESIZE] = {};
+    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
+        return "link #" + std::to_string(ifindex);
+    }
+    return name;
+}
 
 std::map<Prefix, std::uint32_t> by_prefix(const std::set<LabelRow>& rows) {
     std::map<Prefix, std::uint32_t> m;
@@ -71,11 +81,10 @@ ReconcileReport Reconciler::apply(const KernelState& desired) {
     }
     for (const int ifindex : desired.managed_links) {
         if (applied_.managed_links.count(ifindex) == 0) {
-            attempt(report,
-                    "take over default-router selection on link #" + std::to_string(ifindex), [&] {
-                        kernel_.take_over_default_routers(ifindex);
-                        applied_.managed_links.insert(ifindex);
-                    });
+            attempt(report, "take over default-router selection on " + link_label(ifindex), [&] {
+                kernel_.take_over_default_routers(ifindex);
+                applied_.managed_links.insert(ifindex);
+            });
         }
     }
 
@@ -113,13 +122,13 @@ ReconcileReport Reconciler::apply(const KernelState& desired) {
     }
     for (const int ifindex : std::set<int>(applied_.managed_links)) {
         if (desired.managed_links.count(ifindex) == 0) {
-            attempt(report,
-                    "hand default-router selection on link #" + std::to_string(ifindex) +
-                        " back to the kernel",
-                    [&] {
-                        kernel_.release_default_routers(ifindex);
-                        applied_.managed_links.erase(ifindex);
-                    });
+            attempt(
+                report,
+                "hand default-router selection on " + link_label(ifindex) + " back to the kernel",
+                [&] {
+                    kernel_.release_default_routers(ifindex);
+                    applied_.managed_links.erase(ifindex);
+                });
         }
     }
     return report;
