@@ -3,8 +3,12 @@
 // Documented key by key in man/multi6d.toml.5.scd.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "address.hpp"
 
 namespace multi6d {
 
@@ -18,12 +22,54 @@ struct StateLimits {
     friend bool operator==(const StateLimits&, const StateLimits&) = default;
 };
 
+// [probe]: how each (prefix, router) path is measured (DESIGN §3.4) and
+// when its state changes. Defaults aim at failover within 1 s at no more
+// than 5 probe packets per second per path (DESIGN §6).
+struct ProbeSettings {
+    std::chrono::milliseconds interval{250};  // steady-state spacing per path
+    std::chrono::milliseconds timeout{300};   // a reply later than this is a loss
+    unsigned down_after = 3;                  // consecutive losses: -> down
+    unsigned up_after = 5;                    // consecutive successes ...
+    std::chrono::milliseconds up_after_duration{3000};  // ... spanning at least this: -> up
+    unsigned loss_window = 40;                // probes in the loss estimate
+    unsigned degraded_loss_percent = 20;      // loss over the window at or above: degraded
+    std::chrono::milliseconds degraded_rtt{0};  // smoothed RTT above: degraded; 0 = off
+    unsigned max_rate_per_path = 5;           // probe packets per second, hard cap
+    unsigned max_rate = 50;                   // all paths together, hard cap
+    bool probe_routers = true;                // first-hop check: the router itself
+    bool probe_dns_servers = true;            // RDNSS servers the router advertised
+    std::vector<Address> targets;             // configured targets, probed on every path
+    friend bool operator==(const ProbeSettings&, const ProbeSettings&) = default;
+};
+
+// [gai]: optional glibc /etc/gai.conf block (DESIGN §3.5).
+struct GaiSettings {
+    bool enabled = false;
+    std::string file = "/etc/gai.conf";
+    friend bool operator==(const GaiSettings&, const GaiSettings&) = default;
+};
+
+// [[uplink]]: an administrator's name and policy for the paths it matches.
+enum class UplinkRole { Primary, Backup };
+struct UplinkConfig {
+    std::string name;
+    std::vector<Prefix> match_prefixes;  // a path matches if its prefix is inside one
+    std::vector<Address> match_routers;  // ... or its router is one of these
+    unsigned cost = 100;    // among uplinks of one role, the lowest cost carries traffic
+    unsigned weight = 0;    // >0: share generic destinations by weight with equal-cost peers
+    UplinkRole role = UplinkRole::Primary;  // backup: only while every primary is down
+    friend bool operator==(const UplinkConfig&, const UplinkConfig&) = default;
+};
+
 struct Config {
     // [links] managed: interface names whose default-router selection
     // multi6d takes over. Empty: every link on which an RA arrives.
     std::vector<std::string> managed_links;
     // [limits]
     StateLimits limits;
+    ProbeSettings probe;
+    GaiSettings gai;
+    std::vector<UplinkConfig> uplinks;
 
     friend bool operator==(const Config&, const Config&) = default;
 };
