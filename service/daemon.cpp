@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "config_loader.hpp"
+#include "gai_conf_writer.hpp"
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
 #include "ra_parser.hpp"
@@ -136,6 +137,7 @@ void Daemon::start() {
                    [this](int ifindex, const Address& a) { on_address_removed(ifindex, a); },
                });
     netlink_->start();
+    configure_gai();
 
     reconcile();
     log::notice(std::string("multi6d ") + "started; managing " +
@@ -170,6 +172,16 @@ void Daemon::cleanup() {
         // A final sweep by mark catches anything the applied state missed.
         kernel_->remove_leftovers();
     }
+    if (gai_) {
+        try {
+            if (gai_->restore().changed) {
+                log::info("removed multi6d's block from " + config_.gai.file);
+            }
+        } catch (const std::exception& e) {
+            log::error(e.what());
+        }
+        gai_.reset();
+    }
     // With accept_ra_defrtr restored the kernel learns default routes from
     // the next RA; ask for one now rather than wait up to MaxRtrAdvInterval.
     if (ndisc_) {
@@ -191,7 +203,21 @@ void Daemon::reload() {
     if (loaded.config.limits != config_.limits) {
         log::notice("reload: new state limits apply to entries learnt from now on");
     }
+    const bool gai_changed = loaded.config.gai != config_.gai;
+    if (gai_changed && gai_) {
+        // Off, or another file: take the block out of the old one first.
+        try {
+            gai_->restore();
+        } catch (const std::exception& e) {
+            log::error(e.what());
+        }
+        gai_.reset();
+        gai_applied_.reset();
+    }
     config_ = loaded.config;
+    if (gai_changed) {
+        configure_gai();
+    }
     log::notice("reload: configuration reloaded");
     schedule_reconcile();
 }
@@ -341,12 +367,62 @@ void Daemon::reconcile() {
         retry_delay_ = {};
         retry_timer_.reset();
     }
+    update_gai(desired);
     const std::string generic = describe_generic_choice(desired);
     if (generic != last_generic_choice_) {
         log::notice("generic destinations: " + generic);
         last_generic_choice_ = generic;
     }
     notify_status();
+}
+
+void Daemon::configure_gai() {
+    if (!config_.gai.enabled) {
+        return;
+    }
+    gai_ = std::make_unique<GaiConfWriter>(config_.gai.file);
+    try {
+        // A block left by a run that did not stop cleanly.
+        gai_->restore();
+    } catch (const std::exception& e) {
+        log::error(e.what());
+    }
+}
+
+void Daemon::update_gai(const KernelState& desired) {
+    if (!gai_) {
+        return;
+    }
+    GaiInput input;
+    input.labels = desired.labels;
+    input.ipv6_down = all_paths_down_;
+    if (gai_applied_ == input) {
+        return;
+    }
+    try {
+        const GaiConfUpdate update = gai_->apply(input);
+        gai_applied_ = input;
+        if (update.changed) {
+            log::info("updated multi6d's block in " + config_.gai.file);
+        }
+        for (const auto& prefix : update.shadowed_labels) {
+            log::warning(config_.gai.file + ": the administrator's label line for " +
+                         prefix.to_string() +
+                         " overrides multi6d's; glibc and the kernel disagree");
+        }
+        for (const auto& prefix : update.shadowed_precedences) {
+            log::warning(config_.gai.file + ": the administrator's precedence line for " +
+                         prefix.to_string() + " overrides multi6d's");
+        }
+        for (const auto line : update.stray_markers) {
+            log::warning(config_.gai.file + ":" + std::to_string(line) +
+                         ": multi6d marker without its partner; lines after it kept as the "
+                         "administrator's");
+        }
+    } catch (const std::exception& e) {
+        // The kernel policy is unaffected; the next reconcile tries again.
+        log::error(e.what());
+    }
 }
 
 void Daemon::notify_status() {

@@ -5,12 +5,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "command_line.hpp"
 #include "config.hpp"
 #include "event_loop.hpp"
+#include "gai_conf.hpp"
 #include "host_model.hpp"
 #include "kernel_port.hpp"
 #include "ndisc_socket.hpp"
@@ -21,6 +23,7 @@
 namespace multi6d {
 
 class LinuxKernelPort;
+class GaiConfWriter;
 
 class Daemon {
   public:
@@ -51,6 +54,8 @@ class Daemon {
     void reconcile();
     void arm_expiry_timer();
     void notify_status();
+    void configure_gai();
+    void update_gai(const KernelState& desired);
 
     CommandLine command_line_;
     Config config_;
@@ -61,6 +66,8 @@ class Daemon {
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<NdiscSocket> ndisc_;
     std::unique_ptr<NetlinkWatcher> netlink_;
+    std::unique_ptr<GaiConfWriter> gai_;   // only with [gai] enabled
+    std::optional<GaiInput> gai_applied_;  // what the file holds now
 
     EventSource ra_io_;
     EventSource expiry_timer_;
@@ -71,6 +78,7 @@ class Daemon {
     EventSource sighup_;
     std::chrono::milliseconds retry_delay_{0};
     bool stopped_ = false;
+    bool all_paths_down_ = false;  // every known path is Down (RFC 6724 §10.3.1)
     std::string last_generic_choice_;
 };
 
