@@ -52,8 +52,9 @@
 // - Ids: table ids per path key and labels per prefix come from
 //   RoutingIds, kept by the daemon between calls so they do not churn
 //   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink
-//   coming or going moves as few slices as the new shares require. Paths beyond the 255 ids
-//   available are left out (RoutingIds::tables.refused() says how many).
+//   coming or going moves as few slices as the new shares require. Paths
+//   beyond the 255 ids available are left out (RoutingIds::tables.refused()
+//   says how many).
 #pragma once
 
 #include <map>
