@@ -58,13 +58,12 @@ void UplinkSection::read(TableReader& root, std::vector<UplinkConfig>& uplinks) 
         } else if (auto [it, fresh] =
                        first_line.emplace(text->get(), name_node->source().begin.line);
                    !fresh) {
-            root.errors().push_back(ConfigError{root.file(), name_node->source().begin.line,
-                                                name_node->source().begin.column,
-                                                element_path(text->get()) + ".name",
-                                                "uplink \"" + text->get() +
-                                                    "\" is defined twice in this file (first "
-                                                    "at line " +
-                                                    std::to_string(it->second) + ")"});
+            const std::string& n = text->get();
+            root.errors().push_back(
+                ConfigError{root.file(), name_node->source().begin.line,
+                            name_node->source().begin.column, element_path(n) + ".name",
+                            "uplink \"" + n + "\" is defined twice in this file (first at line " +
+                                std::to_string(it->second) + ")"});
             return;
         } else {
             name = text->get();
