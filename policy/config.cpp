@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <type_traits>
+
 namespace multi6d {
 
 namespace {
@@ -14,24 +16,84 @@ std::string quoted(const std::string& text) {
     return s + '"';
 }
 
-std::string quoted_list(const std::vector<std::string>& items) {
+// ["a", "b"] from anything with to_string() (or strings themselves).
+template <typename T>
+std::string quoted_list(const std::vector<T>& items) {
     std::string s = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
-        s += (i == 0 ? "" : ", ") + quoted(items[i]);
+        if constexpr (std::is_same_v<T, std::string>) {
+            s += (i == 0 ? "" : ", ") + quoted(items[i]);
+        } else {
+            s += (i == 0 ? "" : ", ") + quoted(items[i].to_string());
+        }
     }
     return s + "]";
 }
+
+std::string boolean(bool b) {
+    return b ? "true" : "false";
+}
+
+std::string number(unsigned n) {
+    return std::to_string(n);
+}
+
+std::string number(std::chrono::milliseconds d) {
+    return std::to_string(d.count());
+}
 }  // namespace
+
+std::string_view to_string(UplinkRole role) {
+    return role == UplinkRole::Backup ? "backup" : "primary";
+}
 
 std::string to_toml(const Config& c) {
     std::string s;
     s += "[links]\n";
     s += "managed = " + quoted_list(c.managed_links) + "\n";
+
     s += "\n[limits]\n";
-    s += "routers_per_link = " + std::to_string(c.limits.routers_per_link) + "\n";
-    s += "prefixes_per_router = " + std::to_string(c.limits.prefixes_per_router) + "\n";
-    s += "routes_per_router = " + std::to_string(c.limits.routes_per_router) + "\n";
-    s += "dns_servers_per_router = " + std::to_string(c.limits.dns_servers_per_router) + "\n";
+    s += "routers_per_link = " + number(c.limits.routers_per_link) + "\n";
+    s += "prefixes_per_router = " + number(c.limits.prefixes_per_router) + "\n";
+    s += "routes_per_router = " + number(c.limits.routes_per_router) + "\n";
+    s += "dns_servers_per_router = " + number(c.limits.dns_servers_per_router) + "\n";
+
+    const ProbeSettings& p = c.probe;
+    s += "\n[probe]\n";
+    s += "interval_ms = " + number(p.interval) + "\n";
+    s += "timeout_ms = " + number(p.timeout) + "\n";
+    s += "down_after = " + number(p.down_after) + "\n";
+    s += "up_after = " + number(p.up_after) + "\n";
+    s += "up_after_ms = " + number(p.up_after_duration) + "\n";
+    s += "loss_window = " + number(p.loss_window) + "\n";
+    s += "degraded_loss_percent = " + number(p.degraded_loss_percent) + "\n";
+    s += "degraded_rtt_ms = " + number(p.degraded_rtt) + "\n";
+    s += "max_rate_per_path = " + number(p.max_rate_per_path) + "\n";
+    s += "max_rate = " + number(p.max_rate) + "\n";
+    s += "probe_routers = " + boolean(p.probe_routers) + "\n";
+    s += "probe_dns_servers = " + boolean(p.probe_dns_servers) + "\n";
+    s += "targets = " + quoted_list(p.targets) + "\n";
+
+    s += "\n[gai]\n";
+    s += "enabled = " + boolean(c.gai.enabled) + "\n";
+    s += "file = " + quoted(c.gai.file) + "\n";
+
+    s += "\n[balance]\n";
+    s += "prefixes = " + quoted_list(c.balance.prefixes) + "\n";
+    s += "slice_bits = " + number(c.balance.slice_bits) + "\n";
+
+    if (c.uplinks.empty()) {
+        s += "\n# no [[uplink]]: every prefix is an uplink of its own (primary, cost 100)\n";
+    }
+    for (const UplinkConfig& u : c.uplinks) {
+        s += "\n[[uplink]]\n";
+        s += "name = " + quoted(u.name) + "\n";
+        s += "match_prefixes = " + quoted_list(u.match_prefixes) + "\n";
+        s += "match_routers = " + quoted_list(u.match_routers) + "\n";
+        s += "cost = " + number(u.cost) + "\n";
+        s += "weight = " + number(u.weight) + "\n";
+        s += "role = " + quoted(std::string(to_string(u.role))) + "\n";
+    }
     return s;
 }
 

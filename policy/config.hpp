@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "address.hpp"
@@ -26,19 +27,19 @@ struct StateLimits {
 // when its state changes. Defaults aim at failover within 1 s at no more
 // than 5 probe packets per second per path (DESIGN §6).
 struct ProbeSettings {
-    std::chrono::milliseconds interval{250};  // steady-state spacing per path
-    std::chrono::milliseconds timeout{300};   // a reply later than this is a loss
-    unsigned down_after = 3;                  // consecutive losses: -> down
-    unsigned up_after = 5;                    // consecutive successes ...
+    std::chrono::milliseconds interval{250};            // steady-state spacing per path
+    std::chrono::milliseconds timeout{300};             // a reply later than this is a loss
+    unsigned down_after = 3;                            // consecutive losses: -> down
+    unsigned up_after = 5;                              // consecutive successes ...
     std::chrono::milliseconds up_after_duration{3000};  // ... spanning at least this: -> up
-    unsigned loss_window = 40;                // probes in the loss estimate
-    unsigned degraded_loss_percent = 20;      // loss over the window at or above: degraded
+    unsigned loss_window = 40;                          // probes in the loss estimate
+    unsigned degraded_loss_percent = 20;        // loss over the window at or above: degraded
     std::chrono::milliseconds degraded_rtt{0};  // smoothed RTT above: degraded; 0 = off
-    unsigned max_rate_per_path = 5;           // probe packets per second, hard cap
-    unsigned max_rate = 50;                   // all paths together, hard cap
-    bool probe_routers = true;                // first-hop check: the router itself
-    bool probe_dns_servers = true;            // RDNSS servers the router advertised
-    std::vector<Address> targets;             // configured targets, probed on every path
+    unsigned max_rate_per_path = 5;             // probe packets per second, hard cap
+    unsigned max_rate = 50;                     // all paths together, hard cap
+    bool probe_routers = true;                  // first-hop check: the router itself
+    bool probe_dns_servers = true;              // RDNSS servers the router advertised
+    std::vector<Address> targets;               // configured targets, probed on every path
     friend bool operator==(const ProbeSettings&, const ProbeSettings&) = default;
 };
 
@@ -49,14 +50,34 @@ struct GaiSettings {
     friend bool operator==(const GaiSettings&, const GaiSettings&) = default;
 };
 
+// [balance]: where generic destinations are shared by weight (see
+// policy/load_balance.hpp). The policy table matches destinations by
+// longest prefix only, so a share of destinations is a set of prefixes:
+// each range here is cut into 2^slice_bits equal slices, and the slices
+// are dealt to the weighted uplinks in proportion to their weights.
+struct BalanceSettings {
+    // Inside 2000::/3 (the generic row). Nested ranges are allowed: the
+    // inner one's slices are more specific and win inside it.
+    std::vector<Prefix> prefixes{Prefix(Address(Address::Bytes{0x20}), 3)};
+    unsigned slice_bits = 4;  // 16 slices per range: shares in steps of 1/16
+    friend bool operator==(const BalanceSettings&, const BalanceSettings&) = default;
+};
+
 // [[uplink]]: an administrator's name and policy for the paths it matches.
 enum class UplinkRole { Primary, Backup };
+std::string_view to_string(UplinkRole role);
+// A path (link, prefix P, router R) belongs to the uplink with the longest
+// match_prefixes entry that contains P; failing that, to the uplink that
+// lists R in match_routers; failing that, to an implicit uplink named after
+// P (policy/uplink.hpp). The parser guarantees: names unique and
+// [A-Za-z0-9_.-]{1,32}; at least one match entry; no prefix and no router
+// in two uplinks.
 struct UplinkConfig {
     std::string name;
-    std::vector<Prefix> match_prefixes;  // a path matches if its prefix is inside one
-    std::vector<Address> match_routers;  // ... or its router is one of these
-    unsigned cost = 100;    // among uplinks of one role, the lowest cost carries traffic
-    unsigned weight = 0;    // >0: share generic destinations by weight with equal-cost peers
+    std::vector<Prefix> match_prefixes;  // IPv6, no host bits set
+    std::vector<Address> match_routers;  // link-local (RFC 4861 §4.2: RAs come from one)
+    unsigned cost = 100;  // among uplinks of one role, the lowest cost carries traffic
+    unsigned weight = 0;  // >0: share generic destinations by weight with equal-cost peers
     UplinkRole role = UplinkRole::Primary;  // backup: only while every primary is down
     friend bool operator==(const UplinkConfig&, const UplinkConfig&) = default;
 };
@@ -69,6 +90,8 @@ struct Config {
     StateLimits limits;
     ProbeSettings probe;
     GaiSettings gai;
+    BalanceSettings balance;
+    // In the order first defined (main file, then drop-ins in name order).
     std::vector<UplinkConfig> uplinks;
 
     friend bool operator==(const Config&, const Config&) = default;

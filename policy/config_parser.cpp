@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
-#include <map>
+#include <initializer_list>
 #include <string>
+#include <tuple>
 
-// toml++ is header-only; exceptions are its error path for syntax errors.
-#include <toml++/toml.h>
+#include "config_uplinks.hpp"
+#include "config_values.hpp"
+#include "toml_reader.hpp"
 
 namespace multi6d {
 
@@ -26,177 +27,48 @@ std::string ConfigError::to_string() const {
 
 namespace {
 
-std::string_view type_name(const toml::node& node) {
-    switch (node.type()) {
-        case toml::node_type::table:
-            return "a table";
-        case toml::node_type::array:
-            return "an array";
-        case toml::node_type::string:
-            return "a string";
-        case toml::node_type::integer:
-            return "an integer";
-        case toml::node_type::floating_point:
-            return "a floating-point number";
-        case toml::node_type::boolean:
-            return "a boolean";
-        case toml::node_type::date:
-            return "a date";
-        case toml::node_type::time:
-            return "a time";
-        case toml::node_type::date_time:
-            return "a date-time";
-        case toml::node_type::none:
-            break;
-    }
-    return "nothing";
+using config_detail::TableReader;
+
+// Probes per path a timeout may leave awaiting a reply: bounds the
+// prober's per-path state and keeps the sequence window small.
+constexpr unsigned max_outstanding_probes = 8;
+// Policy-table rows [balance] may create. The kernel looks labels up in a
+// list on every source address selection (net/ipv6/addrlabel.c), so keep it short.
+constexpr unsigned max_balance_slices = 256;
+
+std::string ms(std::chrono::milliseconds d) {
+    return std::to_string(d.count());
 }
 
-// Reads the keys of one TOML table against what multi6d knows. Every key
-// the table holds must be read by the caller; finish() reports the rest as
-// unknown, with the allowed names, since a misspelt key silently ignored is
-// a setting the administrator thinks is in force but is not.
-class TableReader {
-  public:
-    TableReader(const toml::table& table, std::string path, const std::string& file,
-                std::vector<ConfigError>& errors)
-        : table_(table), path_(std::move(path)), file_(file), errors_(errors) {}
-
-    // Unsigned integer in [min, max].
-    void integer(std::string_view key, unsigned& out, std::int64_t min, std::int64_t max) {
-        const toml::node* node = take(key);
-        if (node == nullptr) {
-            return;
-        }
-        const auto* value = node->as_integer();
-        if (value == nullptr) {
-            error(*node, key,
-                  "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
-                      ", got " + std::string(type_name(*node)));
-            return;
-        }
-        const std::int64_t v = value->get();
-        if (v < min || v > max) {
-            error(*node, key,
-                  "value " + std::to_string(v) + " out of range (allowed " + std::to_string(min) +
-                      " to " + std::to_string(max) + ")");
-            return;
-        }
-        out = static_cast<unsigned>(v);
-    }
-
-    // Array of strings, each checked by `valid` (returns an error text or "").
-    void string_list(std::string_view key, std::vector<std::string>& out,
-                     const std::function<std::string(std::string_view)>& valid) {
-        const toml::node* node = take(key);
-        if (node == nullptr) {
-            return;
-        }
-        const auto* array = node->as_array();
-        if (array == nullptr) {
-            error(*node, key, "expected an array of strings, got " + std::string(type_name(*node)));
-            return;
-        }
-        std::vector<std::string> values;
-        bool ok = true;
-        for (const toml::node& element : *array) {
-            const auto* text = element.as_string();
-            if (text == nullptr) {
-                error(element, key,
-                      "expected an array of strings, found " + std::string(type_name(element)));
-                ok = false;
-                continue;
-            }
-            if (const std::string problem = valid(text->get()); !problem.empty()) {
-                error(element, key, problem);
-                ok = false;
-                continue;
-            }
-            values.push_back(text->get());
-        }
-        if (ok) {
-            out = std::move(values);
-        }
-    }
-
-    // A sub-table; `read` is called with a reader for it.
-    void table(std::string_view key, const std::function<void(TableReader&)>& read) {
-        const toml::node* node = take(key);
-        if (node == nullptr) {
-            return;
-        }
-        const auto* sub = node->as_table();
-        if (sub == nullptr) {
-            error(*node, key, "expected a table, got " + std::string(type_name(*node)));
-            return;
-        }
-        TableReader reader(*sub, qualified(key), file_, errors_);
-        read(reader);
-        reader.finish();
-    }
-
-    void finish() {
-        std::string allowed;
-        for (const auto& name : known_) {
-            allowed += (allowed.empty() ? "" : ", ") + name;
-        }
-        for (auto&& [key, node] : table_) {
-            if (std::find(known_.begin(), known_.end(), key.str()) != known_.end()) {
-                continue;
-            }
-            ConfigError e{file_, key.source().begin.line, key.source().begin.column,
-                          qualified(key.str()), "unknown key"};
-            if (!allowed.empty()) {
-                e.message += " (allowed here: " + allowed + ")";
-            }
-            errors_.push_back(std::move(e));
-        }
-    }
-
-  private:
-    const toml::node* take(std::string_view key) {
-        known_.emplace_back(key);
-        return table_.get(key);
-    }
-
-    std::string qualified(std::string_view key) const {
-        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-    }
-
-    void error(const toml::node& node, std::string_view key, std::string message) {
-        errors_.push_back(ConfigError{file_, node.source().begin.line, node.source().begin.column,
-                                      qualified(key), std::move(message)});
-    }
-
-    const toml::table& table_;
-    std::string path_;
-    const std::string& file_;
-    std::vector<ConfigError>& errors_;
-    std::vector<std::string> known_;
-};
-
-// Linux interface names: 1..15 bytes (IFNAMSIZ - 1), no '/', no whitespace,
-// not "." or ".." (dev_valid_name() in net/core/dev.c).
-std::string interface_name_problem(std::string_view name) {
-    if (name.empty() || name.size() > 15) {
-        return "interface name \"" + std::string(name) + "\" must be 1 to 15 characters";
-    }
-    if (name == "." || name == "..") {
-        return "\"" + std::string(name) + "\" is not an interface name";
-    }
-    for (const char c : name) {
-        if (c == '/' || c == ':' || c == ' ' || c == '\t' || c == '\n' ||
-            static_cast<unsigned char>(c) < 0x20) {
-            return "interface name \"" + std::string(name) +
-                   "\" contains a character not allowed in interface names";
-        }
-    }
-    return "";
+unsigned ceil_div(unsigned a, unsigned b) {
+    return (a + b - 1) / b;
 }
 
-void read_root(TableReader& root, Config& config) {
+void read_probe(TableReader& r, ProbeSettings& p) {
+    // 50 ms: a ~300 ms failover (DESIGN §6) with 3 losses to go down; below
+    // that a probe per path costs more than 20 packets/s. 60 s: slower is
+    // no failure detection at all.
+    r.milliseconds("interval_ms", p.interval, 50, 60000);
+    // 10 ms: a LAN round trip plus scheduling jitter; below it replies
+    // arriving in time would count as losses.
+    r.milliseconds("timeout_ms", p.timeout, 10, 60000);
+    r.integer("down_after", p.down_after, 1, 100);
+    r.integer("up_after", p.up_after, 1, 1000);
+    r.milliseconds("up_after_ms", p.up_after_duration, 0, 3600000);
+    // At least 4 probes: a loss rate over fewer moves in steps above 25 %.
+    r.integer("loss_window", p.loss_window, 4, 1000);
+    r.integer("degraded_loss_percent", p.degraded_loss_percent, 1, 100);
+    r.milliseconds("degraded_rtt_ms", p.degraded_rtt, 0, 60000);
+    r.integer("max_rate_per_path", p.max_rate_per_path, 1, 1000);
+    r.integer("max_rate", p.max_rate, 1, 100000);
+    r.boolean("probe_routers", p.probe_routers);
+    r.boolean("probe_dns_servers", p.probe_dns_servers);
+    r.list<Address>("targets", p.targets, 16, config_detail::parse_probe_target);
+}
+
+void read_root(TableReader& root, Config& config, config_detail::UplinkSection& uplinks) {
     root.table("links", [&](TableReader& links) {
-        links.string_list("managed", config.managed_links, interface_name_problem);
+        links.string_list("managed", config.managed_links, config_detail::interface_name_problem);
     });
     root.table("limits", [&](TableReader& limits) {
         limits.integer("routers_per_link", config.limits.routers_per_link, 2, 64);
@@ -204,6 +76,106 @@ void read_root(TableReader& root, Config& config) {
         limits.integer("routes_per_router", config.limits.routes_per_router, 0, 1024);
         limits.integer("dns_servers_per_router", config.limits.dns_servers_per_router, 0, 64);
     });
+    root.table("probe", [&](TableReader& probe) { read_probe(probe, config.probe); });
+    root.table("gai", [&](TableReader& gai) {
+        gai.boolean("enabled", config.gai.enabled);
+        gai.string("file", config.gai.file, config_detail::absolute_path_problem);
+    });
+    root.table("balance", [&](TableReader& balance) {
+        balance.list<Prefix>("prefixes", config.balance.prefixes, 16,
+                             config_detail::parse_balance_prefix);
+        balance.integer("slice_bits", config.balance.slice_bits, 1, 8);
+    });
+    uplinks.read(root, config.uplinks);
+}
+
+// Checks that involve more than one key. The values are the merged ones (a
+// key may come from an earlier file); the error points at the first of
+// `keys` that this file sets, since that is what the file changed. Earlier
+// files passed these checks, so this file sets at least one of them.
+class CrossCheck {
+  public:
+    CrossCheck(const toml::table& document, const std::string& file,
+               std::vector<ConfigError>& errors)
+        : document_(document), file_(file), errors_(errors) {}
+
+    void fail(std::string_view section, std::initializer_list<std::string_view> keys,
+              std::string message) {
+        ConfigError e{file_, 0, 0, std::string(section) + "." + std::string(*keys.begin()),
+                      std::move(message)};
+        for (const auto key : keys) {
+            const toml::node* node =
+                document_.at_path(std::string(section) + "." + std::string(key)).node();
+            if (node != nullptr) {
+                e.line = node->source().begin.line;
+                e.column = node->source().begin.column;
+                e.key = std::string(section) + "." + std::string(key);
+                break;
+            }
+        }
+        errors_.push_back(std::move(e));
+    }
+
+  private:
+    const toml::table& document_;
+    const std::string& file_;
+    std::vector<ConfigError>& errors_;
+};
+
+void check_probe(const ProbeSettings& p, CrossCheck& check) {
+    if (p.timeout > p.interval * max_outstanding_probes) {
+        check.fail(
+            "probe", {"timeout_ms", "interval_ms"},
+            "timeout_ms " + ms(p.timeout) + " is more than " +
+                std::to_string(max_outstanding_probes) + " times interval_ms " + ms(p.interval) +
+                " (allowed up to " + ms(p.interval * max_outstanding_probes) + "): at most " +
+                std::to_string(max_outstanding_probes) + " probes of a path may await a reply");
+    }
+    if (p.degraded_rtt.count() != 0 && p.degraded_rtt >= p.timeout) {
+        check.fail("probe", {"degraded_rtt_ms", "timeout_ms"},
+                   "degraded_rtt_ms " + ms(p.degraded_rtt) + " must be below timeout_ms " +
+                       ms(p.timeout) +
+                       " (a reply later than the timeout is a loss, so such an RTT is never "
+                       "measured), or 0 to turn the RTT check off");
+    }
+    const auto interval = static_cast<unsigned>(p.interval.count());
+    if (interval * p.max_rate_per_path < 1000) {
+        check.fail("probe", {"interval_ms", "max_rate_per_path"},
+                   "interval_ms " + ms(p.interval) + " means " +
+                       std::to_string(ceil_div(1000, interval)) +
+                       " probes per second per path, more than max_rate_per_path " +
+                       std::to_string(p.max_rate_per_path) +
+                       " allows: raise max_rate_per_path to at least " +
+                       std::to_string(ceil_div(1000, interval)) + " or interval_ms to at least " +
+                       std::to_string(ceil_div(1000, p.max_rate_per_path)));
+    }
+    if (p.max_rate < p.max_rate_per_path) {
+        check.fail("probe", {"max_rate", "max_rate_per_path"},
+                   "max_rate " + std::to_string(p.max_rate) + " is below max_rate_per_path " +
+                       std::to_string(p.max_rate_per_path) +
+                       " (max_rate caps all paths together; allowed: at least " +
+                       std::to_string(p.max_rate_per_path) + ")");
+    }
+}
+
+void check_balance(const BalanceSettings& b, CrossCheck& check) {
+    const unsigned slices = static_cast<unsigned>(b.prefixes.size()) << b.slice_bits;
+    if (slices > max_balance_slices) {
+        check.fail("balance", {"slice_bits", "prefixes"},
+                   std::to_string(b.prefixes.size()) + " prefixes of 2^" +
+                       std::to_string(b.slice_bits) + " slices each make " +
+                       std::to_string(slices) + " policy-table rows, more than " +
+                       std::to_string(max_balance_slices) +
+                       " allowed: lower slice_bits or list fewer prefixes");
+    }
+    for (const Prefix& p : b.prefixes) {
+        if (p.length() + b.slice_bits > 128) {
+            check.fail("balance", {"prefixes", "slice_bits"},
+                       p.to_string() + " cannot be cut into 2^" + std::to_string(b.slice_bits) +
+                           " slices (allowed: a prefix length of at most " +
+                           std::to_string(128 - b.slice_bits) + ")");
+        }
+    }
 }
 
 }  // namespace
@@ -213,7 +185,7 @@ std::vector<ConfigError> apply_config_text(std::string_view text, const std::str
     std::vector<ConfigError> errors;
     toml::table document;
     try {
-        document = toml::parse(text, file_name);
+        document = toml::parse(text, std::string_view(file_name));
     } catch (const toml::parse_error& e) {
         errors.push_back(ConfigError{file_name, e.source().begin.line, e.source().begin.column, "",
                                      std::string(e.description())});
@@ -221,12 +193,21 @@ std::vector<ConfigError> apply_config_text(std::string_view text, const std::str
     }
     Config updated = config;
     TableReader root(document, "", file_name, errors);
-    read_root(root, updated);
+    config_detail::UplinkSection uplinks;
+    read_root(root, updated, uplinks);
     root.finish();
+    // Cross-key checks only on values that each passed: otherwise they
+    // would repeat, less precisely, what is already reported.
+    if (errors.empty()) {
+        CrossCheck check(document, file_name, errors);
+        check_probe(updated.probe, check);
+        check_balance(updated.balance, check);
+        uplinks.check(updated.uplinks, root);
+    }
     if (errors.empty()) {
         config = std::move(updated);
     }
-    std::sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
+    std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
     return errors;

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+#include "load_balance.hpp"
+
 namespace multi6d {
 
 namespace {
@@ -41,26 +43,91 @@ struct Placed {
     std::uint32_t table;
     std::uint32_t label;
     int tier;
+    PathUplink uplink;
 };
 
-// Best generic prefix (header, Labels 2): the label of the winner, if any.
-std::optional<std::uint32_t> generic_label(const std::vector<Placed>& placed) {
-    const Placed* best = nullptr;
-    const auto key = [](const Placed& p) {
-        // Smaller is better.
-        return std::tuple(p.tier, -rank(p.info->router_preference), p.info->key.prefix,
-                          p.info->key.router, p.info->key.ifindex);
-    };
+// "Best path" order of the header (Labels 2): smaller is better.
+auto best_path_key(const Placed& p) {
+    return std::tuple(-rank(p.info->router_preference), p.info->key.prefix, p.info->key.router,
+                      p.info->key.ifindex);
+}
+
+const Placed* best_path(const std::vector<const Placed*>& paths) {
+    const auto it = std::ranges::min_element(paths, [](const Placed* a, const Placed* b) {
+        return best_path_key(*a) < best_path_key(*b);
+    });
+    return it == paths.end() ? nullptr : *it;
+}
+
+// Keeps the elements of `paths` for which key(p) is smallest.
+template <typename Key>
+void keep_least(std::vector<const Placed*>& paths, Key key) {
+    if (paths.empty()) {
+        return;
+    }
+    const auto least = key(*std::ranges::min_element(
+        paths, [&](const Placed* a, const Placed* b) { return key(a) < key(b); }));
+    std::erase_if(paths, [&](const Placed* p) { return key(p) != least; });
+}
+
+// Generic destinations (header, Labels 2): the rows, in no particular
+// order; updates ids.slice_owners.
+std::vector<LabelRow> generic_rows(const std::vector<Placed>& placed, const RoutingInputs& inputs,
+                                   std::map<Prefix, std::string>& slice_owners) {
+    std::vector<const Placed*> paths;
     for (const auto& p : placed) {
         const PathInfo& i = *p.info;
-        if (!i.default_router || !i.has_preferred_address || !i.prefix_preferred || p.tier > 1) {
-            continue;
-        }
-        if (best == nullptr || key(p) < key(*best)) {
-            best = &p;
+        if (i.default_router && i.has_preferred_address && i.prefix_preferred && p.tier <= 1) {
+            paths.push_back(&p);
         }
     }
-    return best == nullptr ? std::nullopt : std::optional<std::uint32_t>(best->label);
+    keep_least(paths, [](const Placed* p) { return p->uplink.role == UplinkRole::Backup; });
+    keep_least(paths, [](const Placed* p) { return p->tier; });
+    keep_least(paths, [](const Placed* p) { return p->uplink.cost; });
+
+    // Each weighted uplink and the label of its best path, by name.
+    std::map<std::string, std::pair<unsigned, const Placed*>> weighted;
+    for (const Placed* p : paths) {
+        if (p->uplink.weight == 0) {
+            continue;
+        }
+        auto [it, fresh] = weighted.try_emplace(p->uplink.name, p->uplink.weight, p);
+        if (!fresh && best_path_key(*p) < best_path_key(*it->second.second)) {
+            it->second.second = p;
+        }
+    }
+    std::vector<LabelRow> rows;
+    if (weighted.empty()) {
+        slice_owners.clear();
+        if (const Placed* best = best_path(paths)) {
+            rows.push_back(LabelRow{generic_destinations(), best->label});
+        }
+        return rows;
+    }
+    std::vector<WeightedUplink> uplinks;
+    std::vector<const Placed*> heaviest;
+    unsigned max_weight = 0;
+    for (const auto& [name, entry] : weighted) {
+        uplinks.push_back(WeightedUplink{name, entry.first});
+        max_weight = std::max(max_weight, entry.first);
+    }
+    for (const auto& [name, entry] : weighted) {
+        if (entry.first == max_weight) {
+            heaviest.push_back(entry.second);
+        }
+    }
+    rows.push_back(LabelRow{generic_destinations(), best_path(heaviest)->label});
+    std::map<Prefix, std::string> owners;
+    for (const Prefix& range : inputs.balance.prefixes) {
+        const auto dealt =
+            assign_slices(split_prefix(range, inputs.balance.slice_bits), uplinks, slice_owners);
+        for (const auto& [slice, name] : dealt) {
+            rows.push_back(LabelRow{slice, weighted.at(name).second->label});
+            owners.emplace(slice, name);
+        }
+    }
+    slice_owners = std::move(owners);
+    return rows;
 }
 
 // The label a RIO from (ifindex, router) points at (header, Labels 3).
@@ -96,6 +163,15 @@ struct RioCandidate {
 
 }  // namespace
 
+void RoutingInputs::set_config(const Config& config) {
+    uplinks = config.uplinks;
+    balance = config.balance;
+}
+
+PathUplink RoutingInputs::uplink_of(const PathKey& path) const {
+    return multi6d::uplink_of(uplinks, path);
+}
+
 Prefix generic_destinations() {
     return Prefix(*Address::parse("2000::"), 3);
 }
@@ -117,7 +193,8 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         auto table = ids.tables.find(p.key);
         auto label = ids.labels.find(p.key.prefix);
         if (table && label) {
-            placed.push_back(Placed{&p, *table, *label, health_tier(health_of(inputs, p.key))});
+            placed.push_back(Placed{&p, *table, *label, health_tier(health_of(inputs, p.key)),
+                                    inputs.uplink_of(p.key)});
         }
     }
 
@@ -160,8 +237,10 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
             state.labels.insert(LabelRow{p.info->key.prefix, p.label});
         }
     }
-    if (auto label = generic_label(placed); label && taken.insert(generic_destinations()).second) {
-        state.labels.insert(LabelRow{generic_destinations(), *label});
+    for (const LabelRow& row : generic_rows(placed, inputs, ids.slice_owners)) {
+        if (taken.insert(row.prefix).second) {
+            state.labels.insert(row);
+        }
     }
     // RIO rows: one candidate per (link, router, destination) with a path.
     std::vector<RioCandidate> rios;

@@ -21,14 +21,24 @@
 //   any path rule exists; managed_links are the links with a path rule.
 // - Labels (RFC 6724 §2.1 policy table, DESIGN.md §3.3):
 //   1. every path prefix P keeps its own row (P, label(P)) at all times;
-//   2. generic destinations get (2000::/3, label(G)) where G is the best
-//      generic prefix: among paths whose router is a default router, whose
-//      host address in P is preferred, whose PIO is not deprecated (RFC 8475
-//      §3.1.2: the router's way of saying "do not start new flows here") and
-//      whose health is usable — Up/Unknown first, Degraded only when no
-//      Up/Unknown path qualifies, Down never — the highest router preference,
-//      then the lowest prefix, then the lowest router address, then ifindex.
-//      No qualifying path: no 2000::/3 row (the kernel's ::/0 row decides).
+//   2. generic destinations: among the paths whose router is a default
+//      router, whose host address in P is preferred and whose PIO is not
+//      deprecated (RFC 8475 §3.1.2: the router's way of saying "do not
+//      start new flows here"), and whose health is not Down, keep
+//      a. the primary paths if any (policy/uplink.hpp says a path's
+//         uplink, role, cost and weight), else the backup paths: a backup
+//         carries new connections only while no primary can;
+//      b. the Up/Unknown paths if any, else the Degraded ones (so a
+//         degraded primary still beats a healthy backup: role first);
+//      c. the paths of the lowest-cost uplinks.
+//      Then if some of the uplinks left have weight > 0, those share the
+//      destinations (policy/load_balance.hpp): every [balance] range is cut
+//      into 2^slice_bits slices, each slice gets a row (S, label of the
+//      best path of the uplink it is dealt to), and (2000::/3, label) goes
+//      to the heaviest of them. Otherwise (2000::/3, label(G)) with G the
+//      best path left. "Best path": the highest router preference, then
+//      the lowest prefix, then the lowest router address, then ifindex.
+//      No path qualifies: no generic rows (the kernel's ::/0 row decides).
 //   3. every live RIO destination Q gets (Q, label(P)) with P a prefix Q's
 //      router advertised: Rule 5.5's effect from userspace (RFC 8028 §3.1,
 //      RFC 6724 §5 Rule 5.5). P is that router's best prefix on the link
@@ -37,35 +47,53 @@
 //      preference, then higher router preference, then lower router
 //      address, then lower ifindex. RIO rows are kept whatever the health:
 //      an ISP-specific destination is reachable only through that ISP.
-//   A prefix has one row only: path rows win over the 2000::/3 row, which
-//   wins over RIO rows for the same prefix.
+//   A prefix has one row only: path rows win over generic rows (2000::/3
+//   and slices), which win over RIO rows for the same prefix.
 // - Ids: table ids per path key and labels per prefix come from
 //   RoutingIds, kept by the daemon between calls so they do not churn
-//   (policy/owned_ids.hpp). Paths beyond the 255 ids available are left out
-//   (RoutingIds::tables.refused() says how many).
+//   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink
+//   coming or going moves as few slices as the new shares require. Paths
+//   beyond the 255 ids available are left out (RoutingIds::tables.refused()
+//   says how many).
 #pragma once
 
 #include <map>
+#include <string>
+#include <vector>
 
+#include "config.hpp"
 #include "host_model.hpp"
 #include "kernel_state.hpp"
 #include "owned_ids.hpp"
 #include "path.hpp"
+#include "uplink.hpp"
 
 namespace multi6d {
 
-// Everything besides the host model that the decision reads. Later work
-// adds fields here (uplink roles, costs and weights from the config);
-// a default-constructed RoutingInputs always means "no extra knowledge".
+// Everything besides the host model that the decision reads. A
+// default-constructed RoutingInputs means "no extra knowledge": every path
+// Unknown, every prefix an implicit primary uplink, no weights.
 struct RoutingInputs {
     // The prober's verdict per path; a path missing here is Unknown.
     std::map<PathKey, PathHealth> health;
+    // Config::uplinks and Config::balance.
+    std::vector<UplinkConfig> uplinks;
+    BalanceSettings balance;
+
+    // Takes the uplinks and balance settings of `config` (health stays).
+    void set_config(const Config& config);
+    // The uplink a path belongs to (policy/uplink.hpp), for logs and D-Bus.
+    PathUplink uplink_of(const PathKey& path) const;
+    std::string uplink_name(const PathKey& path) const { return uplink_of(path).name; }
 };
 
-// Ids the daemon keeps between decisions.
+// State the daemon keeps between decisions.
 struct RoutingIds {
     OwnedIdAllocator<PathKey> tables;  // one table per path
     OwnedIdAllocator<Prefix> labels;   // one label per path prefix
+    // Balance slice -> uplink name, as last dealt (empty while no uplink
+    // with weight carries generic destinations).
+    std::map<Prefix, std::string> slice_owners;
 };
 
 // The destination prefix that generic (global unicast) destinations use.
