@@ -96,7 +96,9 @@ constexpr auto max_retry_delay = std::chrono::seconds(60);
 Daemon::Daemon(CommandLine command_line, Config config)
     : command_line_(std::move(command_line)),
       config_(std::move(config)),
-      model_(to_model_limits(config_.limits)) {}
+      model_(to_model_limits(config_.limits)) {
+    inputs_.set_config(config_);
+}
 
 Daemon::~Daemon() = default;
 
@@ -215,6 +217,7 @@ void Daemon::reload() {
         gai_applied_.reset();
     }
     config_ = loaded.config;
+    inputs_.set_config(config_);
     if (gai_changed) {
         configure_gai();
     }
@@ -348,8 +351,7 @@ void Daemon::schedule_reconcile() {
 void Daemon::reconcile() {
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
-    const RoutingInputs inputs;
-    const KernelState desired = decide_routing(model_, inputs, ids_);
+    const KernelState desired = decide_routing(model_, inputs_, ids_);
     const ReconcileReport report = reconciler_->apply(desired);
     for (const auto& change : report.changes) {
         log::info(change);

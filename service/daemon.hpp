@@ -62,6 +62,7 @@ class Daemon {
     EventLoop loop_;
     HostModel model_;
     RoutingIds ids_;
+    RoutingInputs inputs_;  // configuration and path health for decide_routing
     std::unique_ptr<LinuxKernelPort> kernel_;
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<NdiscSocket> ndisc_;
