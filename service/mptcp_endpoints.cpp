@@ -46,18 +46,13 @@ MptcpEndpoints::MptcpEndpoints(std::unique_ptr<MptcpPmPort> port, std::filesyste
         startup_.errors.push_back(std::string("MPTCP endpoint record ignored: ") + e.what());
         record_ = {};
     }
-    const std::map<std::uint8_t, Address> before = record_.endpoints;
-    if (!refresh(startup_)) {
-        record_.endpoints.clear();  // cannot tell what is ours: claim nothing
-    }
-    for (const auto& [id, address] : before) {
-        if (record_.endpoints.count(id) != 0) {
+    // refresh() drops (and saves) what is gone; if the kernel cannot be read
+    // now, the record stays as it is and every later call checks it again.
+    if (refresh(startup_)) {
+        for (const auto& [id, address] : record_.endpoints) {
             startup_.changes.push_back("adopted MPTCP endpoint " + describe(kernel_.at(id)) +
                                        " from an earlier run");
         }
-    }
-    if (record_.endpoints != before) {
-        save(startup_);
     }
 }
 

@@ -269,6 +269,17 @@ TEST_F(MptcpEndpointsTest, RestartDoesNotAdoptAnIdThatNowHasAnotherAddress) {
     EXPECT_THAT(kernel_endpoints(), ElementsAre(endpoint(255, "2001:db8:9::1", subflow)));
 }
 
+TEST_F(MptcpEndpointsTest, RestartWhileTheKernelCannotBeReadKeepsTheRecord) {
+    start()->apply({{a, {}}});
+    kernel.fail_dump = true;
+    auto m = start();
+    EXPECT_THAT(m->startup_report().errors, ElementsAre(HasSubstr("injected")));
+    EXPECT_THAT(record_text(), HasSubstr("endpoint 255 2001:db8:a::10"));
+    kernel.fail_dump = false;
+    m->apply({});
+    EXPECT_THAT(kernel_endpoints(), IsEmpty());
+}
+
 TEST_F(MptcpEndpointsTest, EndpointDeletedBySomeoneElseIsAddedAgain) {
     auto m = start();
     m->apply({{a, {}}});
