@@ -1,0 +1,206 @@
+#include "mptcp_record.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace multi6d {
+
+namespace {
+
+constexpr std::string_view file_header = "# multi6d mptcp endpoints v1";
+
+std::vector<std::string> words(std::string_view line) {
+    std::vector<std::string> result;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && line[i] == ' ') {
+            ++i;
+        }
+        const std::size_t start = i;
+        while (i < line.size() && line[i] != ' ') {
+            ++i;
+        }
+        if (i > start) {
+            result.emplace_back(line.substr(start, i - start));
+        }
+    }
+    return result;
+}
+
+// A decimal in [0, max]; nullopt otherwise.
+std::optional<std::uint32_t> number(const std::string& text, std::uint32_t max) {
+    if (text.empty() || text.size() > 10) {
+        return std::nullopt;
+    }
+    std::uint64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (value > max) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(value);
+}
+
+std::optional<MptcpLimits> limits(const std::vector<std::string>& w) {
+    if (w.size() != 3) {
+        return std::nullopt;
+    }
+    const auto subflows = number(w[1], UINT32_MAX);
+    const auto accepted = number(w[2], UINT32_MAX);
+    if (!subflows || !accepted) {
+        return std::nullopt;
+    }
+    return MptcpLimits{*subflows, *accepted};
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+}  // namespace
+
+std::string format_record(const MptcpRecord& record) {
+    std::ostringstream text;
+    text << file_header << '\n';
+    for (const auto& [id, address] : record.endpoints) {
+        text << "endpoint " << static_cast<unsigned>(id) << ' ' << address.to_string() << '\n';
+    }
+    if (record.original_limits) {
+        text << "limits-original " << record.original_limits->subflows << ' '
+             << record.original_limits->add_addr_accepted << '\n';
+    }
+    if (record.applied_limits) {
+        text << "limits-applied " << record.applied_limits->subflows << ' '
+             << record.applied_limits->add_addr_accepted << '\n';
+    }
+    return text.str();
+}
+
+std::optional<MptcpRecord> parse_record(std::string_view text, std::string* error) {
+    MptcpRecord record;
+    unsigned line_number = 0;
+    auto fail = [&](const std::string& what) {
+        *error = "line " + std::to_string(line_number) + ": " + what;
+        return std::nullopt;
+    };
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        const std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_number;
+        if (line_number == 1 && line != file_header) {
+            return fail("not a multi6d mptcp record (want \"" + std::string(file_header) + "\")");
+        }
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        const std::vector<std::string> w = words(line);
+        if (w[0] == "endpoint") {
+            const auto id = w.size() == 3 ? number(w[1], 255) : std::nullopt;
+            const auto address = w.size() == 3 ? Address::parse(w[2]) : std::nullopt;
+            if (!id || *id == 0 || !address) {
+                return fail("malformed entry (want \"endpoint <id 1..255> <address>\")");
+            }
+            if (!record.endpoints.emplace(static_cast<std::uint8_t>(*id), *address).second) {
+                return fail("endpoint id " + w[1] + " twice");
+            }
+        } else if (w[0] == "limits-original" || w[0] == "limits-applied") {
+            const auto l = limits(w);
+            if (!l) {
+                return fail("malformed entry (want \"" + w[0] +
+                            " <subflows> <add_addr_accepted>\")");
+            }
+            (w[0] == "limits-original" ? record.original_limits : record.applied_limits) = *l;
+        } else {
+            return fail("unknown entry \"" + w[0] + "\"");
+        }
+    }
+    if (line_number == 0) {
+        return fail("empty file");
+    }
+    return record;
+}
+
+MptcpRecord MptcpRecordFile::load() const {
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec)) {
+        if (ec) {
+            throw std::runtime_error("read " + path_.string() + ": " + ec.message());
+        }
+        return {};  // a clean previous stop, or none: nothing is ours
+    }
+    std::ifstream in(path_);
+    if (!in) {
+        throw std::runtime_error("read " + path_.string() + ": cannot open");
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        throw std::runtime_error("read " + path_.string() + ": read error");
+    }
+    std::string error;
+    std::optional<MptcpRecord> record = parse_record(text.str(), &error);
+    if (!record) {
+        throw std::runtime_error(path_.string() + ": " + error);
+    }
+    return *record;
+}
+
+void MptcpRecordFile::save(const MptcpRecord& record) const {
+    const std::filesystem::path dir =
+        path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+    if (record.empty()) {
+        if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
+            throw std::runtime_error("remove " + path_.string() + ": " + std::strerror(errno));
+        }
+        fsync_directory(dir);
+        return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw std::runtime_error("create " + dir.string() + ": " + ec.message());
+    }
+    const std::string content = format_record(record);
+    const std::filesystem::path temp = path_.string() + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw std::runtime_error("write " + temp.string() + ": " + std::strerror(errno));
+    }
+    const ssize_t written = ::write(fd, content.data(), content.size());
+    int error =
+        written < 0 ? errno : (static_cast<std::size_t>(written) != content.size() ? EIO : 0);
+    if (error == 0 && ::fsync(fd) != 0) {
+        error = errno;
+    }
+    ::close(fd);
+    if (error == 0 && ::rename(temp.c_str(), path_.c_str()) != 0) {
+        error = errno;
+    }
+    if (error != 0) {
+        ::unlink(temp.c_str());
+        throw std::runtime_error("write " + path_.string() + ": " + std::strerror(error));
+    }
+    fsync_directory(dir);
+}
+
+}  // namespace multi6d
