@@ -78,6 +78,14 @@ std::string to_toml(const Config& c) {
     s += "enabled = " + boolean(c.gai.enabled) + "\n";
     s += "file = " + quoted(c.gai.file) + "\n";
 
+    s += "\n[mptcp]\n";
+    s += "enabled = " + boolean(c.mptcp.enabled) + "\n";
+    s += "subflows = " + number(c.mptcp.subflows) + "\n";
+    if (c.mptcp.add_addr_accepted) {
+        s += "add_addr_accepted = " + number(*c.mptcp.add_addr_accepted) + "\n";
+    } else {
+        s += "# add_addr_accepted: unset, the kernel's value is kept\n";
+    }
     s += "\n[balance]\n";
     s += "prefixes = " + quoted_list(c.balance.prefixes) + "\n";
     s += "slice_bits = " + number(c.balance.slice_bits) + "\n";

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,20 @@ struct BalanceSettings {
     friend bool operator==(const BalanceSettings&, const BalanceSettings&) = default;
 };
 
+// [mptcp]: MPTCP endpoints for the host's managed global addresses
+// (DESIGN §3.6), so MPTCP connections survive an uplink failure.
+struct MptcpSettings {
+    // Off where another manager (NetworkManager, mptcpd) owns endpoints.
+    bool enabled = true;
+    // Additional subflows per connection. The kernel default (2) would cap a
+    // host at three uplinks; 8 is the kernel's maximum.
+    unsigned subflows = 8;
+    // ADD_ADDR announcements accepted from peers; unset keeps the kernel's
+    // value (survival comes from our own endpoints, not announced ones).
+    std::optional<unsigned> add_addr_accepted;
+    friend bool operator==(const MptcpSettings&, const MptcpSettings&) = default;
+};
+
 // [[uplink]]: an administrator's name and policy for the paths it matches.
 enum class UplinkRole { Primary, Backup };
 std::string_view to_string(UplinkRole role);
@@ -90,6 +105,7 @@ struct Config {
     StateLimits limits;
     ProbeSettings probe;
     GaiSettings gai;
+    MptcpSettings mptcp;
     BalanceSettings balance;
     // In the order first defined (main file, then drop-ins in name order).
     std::vector<UplinkConfig> uplinks;

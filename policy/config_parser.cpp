@@ -86,6 +86,18 @@ void read_root(TableReader& root, Config& config, config_detail::UplinkSection& 
                              config_detail::parse_balance_prefix);
         balance.integer("slice_bits", config.balance.slice_bits, 1, 8);
     });
+    root.table("mptcp", [&](TableReader& mptcp) {
+        mptcp.boolean("enabled", config.mptcp.enabled);
+        mptcp.integer("subflows", config.mptcp.subflows, 0, 8);
+        // Unset means "keep the kernel's value"; the reader writes only a
+        // present, valid value into `accepted`.
+        constexpr unsigned unset = ~0U;
+        unsigned accepted = config.mptcp.add_addr_accepted.value_or(unset);
+        mptcp.integer("add_addr_accepted", accepted, 0, 8);
+        if (accepted != unset) {
+            config.mptcp.add_addr_accepted = accepted;
+        }
+    });
     uplinks.read(root, config.uplinks);
 }
 

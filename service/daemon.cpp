@@ -6,12 +6,15 @@
 #include <systemd/sd-daemon.h>
 
 #include <csignal>
+#include <filesystem>
 #include <stdexcept>
 
 #include "config_loader.hpp"
+#include "endpoint_wants.hpp"
 #include "gai_conf_writer.hpp"
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
+#include "mptcp_endpoints.hpp"
 #include "ra_parser.hpp"
 #include "router_solicitation.hpp"
 
@@ -140,6 +143,7 @@ void Daemon::start() {
                });
     netlink_->start();
     configure_gai();
+    configure_mptcp();
 
     reconcile();
     log::notice(std::string("multi6d ") + "started; managing " +
@@ -173,6 +177,10 @@ void Daemon::cleanup() {
     if (kernel_) {
         // A final sweep by mark catches anything the applied state missed.
         kernel_->remove_leftovers();
+    }
+    if (mptcp_) {
+        log_mptcp(mptcp_->remove_all_owned());
+        mptcp_.reset();
     }
     if (gai_) {
         try {
@@ -216,10 +224,19 @@ void Daemon::reload() {
         gai_.reset();
         gai_applied_.reset();
     }
+    const bool mptcp_changed = loaded.config.mptcp != config_.mptcp;
     config_ = loaded.config;
     inputs_.set_config(config_);
     if (gai_changed) {
         configure_gai();
+    }
+    if (mptcp_changed) {
+        if (mptcp_ && !config_.mptcp.enabled) {
+            log_mptcp(mptcp_->remove_all_owned());
+        }
+        mptcp_.reset();
+        mptcp_applied_ = false;
+        configure_mptcp();
     }
     log::notice("reload: configuration reloaded");
     schedule_reconcile();
@@ -370,6 +387,7 @@ void Daemon::reconcile() {
         retry_timer_.reset();
     }
     update_gai(desired);
+    update_mptcp();
     const std::string generic = describe_generic_choice(desired);
     if (generic != last_generic_choice_) {
         log::notice("generic destinations: " + generic);
@@ -424,6 +442,51 @@ void Daemon::update_gai(const KernelState& desired) {
     } catch (const std::exception& e) {
         // The kernel policy is unaffected; the next reconcile tries again.
         log::error(e.what());
+    }
+}
+
+void Daemon::configure_mptcp() {
+    const std::filesystem::path record =
+        std::filesystem::path(command_line_.runtime_dir) / "mptcp-endpoints";
+    auto manager = std::make_unique<MptcpEndpoints>(record);
+    if (!manager->available()) {
+        log::notice("MPTCP endpoints not managed: " + manager->unavailable_reason());
+        return;
+    }
+    if (!config_.mptcp.enabled) {
+        // Another manager owns endpoints: remove only what an earlier,
+        // enabled run of multi6d left behind.
+        log_mptcp(manager->remove_all_owned());
+        return;
+    }
+    log_mptcp(manager->startup_report());
+    log_mptcp(manager->set_limits(config_.mptcp.subflows, config_.mptcp.add_addr_accepted));
+    mptcp_ = std::move(manager);
+}
+
+void Daemon::update_mptcp() {
+    if (!mptcp_) {
+        return;
+    }
+    const auto wants = mptcp_endpoint_wants(model_, inputs_.health);
+    // Until the model has learnt its paths, an empty set would delete the
+    // endpoints a restarted multi6d adopted, and with them live subflows.
+    if (wants.empty() && !mptcp_applied_) {
+        return;
+    }
+    mptcp_applied_ = true;
+    log_mptcp(mptcp_->apply(wants));
+}
+
+void Daemon::log_mptcp(const MptcpReport& report) {
+    for (const auto& line : report.changes) {
+        log::info("MPTCP: " + line);
+    }
+    for (const auto& line : report.notices) {
+        log::notice("MPTCP: " + line);
+    }
+    for (const auto& line : report.errors) {
+        log::error("MPTCP: " + line);
     }
 }
 

@@ -24,6 +24,8 @@ namespace multi6d {
 
 class LinuxKernelPort;
 class GaiConfWriter;
+class MptcpEndpoints;
+struct MptcpReport;
 
 class Daemon {
   public:
@@ -55,6 +57,9 @@ class Daemon {
     void arm_expiry_timer();
     void notify_status();
     void configure_gai();
+    void configure_mptcp();
+    void update_mptcp();
+    void log_mptcp(const MptcpReport& report);
     void update_gai(const KernelState& desired);
 
     CommandLine command_line_;
@@ -67,8 +72,10 @@ class Daemon {
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<NdiscSocket> ndisc_;
     std::unique_ptr<NetlinkWatcher> netlink_;
-    std::unique_ptr<GaiConfWriter> gai_;   // only with [gai] enabled
-    std::optional<GaiInput> gai_applied_;  // what the file holds now
+    std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
+    std::optional<GaiInput> gai_applied_;    // what the file holds now
+    std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
+    bool mptcp_applied_ = false;             // apply() ran with a non-empty set at least once
 
     EventSource ra_io_;
     EventSource expiry_timer_;

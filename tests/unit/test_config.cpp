@@ -91,9 +91,14 @@ TEST_P(BrokenConfigTest, ReportsFileLineAndKey) {
 }
 
 const BrokenConfig broken_configs[] = {
+    {"MptcpEnabledString", "[mptcp]\nenabled = \"yes\"\n", 2, "mptcp.enabled", "boolean"},
+    {"MptcpSubflowsTooMany", "[mptcp]\nsubflows = 9\n", 2, "mptcp.subflows", "allowed 0 to 8"},
+    {"MptcpAddAddrNegative", "[mptcp]\nadd_addr_accepted = -1\n", 2, "mptcp.add_addr_accepted",
+     "out of range"},
+    {"MptcpUnknownKey", "[mptcp]\nendpoints = 3\n", 2, "mptcp.endpoints", "unknown key"},
     {"SyntaxError", "[links\nmanaged = []\n", 1, "", ""},
     {"UnknownTopLevelKey", "\n\nfoo = 1\n", 3, "foo", "unknown key"},
-    {"UnknownSection", "[link]\nmanaged = []\n", 1, "link", "allowed here: links, limits"},
+    {"UnknownSection", "[link]\nmanaged = []\n", 1, "link", "allowed here: links, limits, probe"},
     {"UnknownKeyInLinks", "[links]\nmanged = [\"eth0\"]\n", 2, "links.manged",
      "allowed here: managed"},
     {"ManagedNotArray", "[links]\nmanaged = \"eth0\"\n", 2, "links.managed",
@@ -252,6 +257,29 @@ INSTANTIATE_TEST_SUITE_P(Config, BrokenConfigTest, testing::ValuesIn(broken_conf
                          [](const testing::TestParamInfo<BrokenConfig>& param_info) {
                              return std::string(param_info.param.name);
                          });
+
+TEST(Config, ReadsMptcpSection) {
+    Config config;
+    EXPECT_TRUE(config.mptcp.enabled);
+    EXPECT_EQ(config.mptcp.subflows, 8U);
+    EXPECT_FALSE(config.mptcp.add_addr_accepted);
+    const auto errors = apply_config_text(
+        "[mptcp]\nenabled = false\nsubflows = 2\nadd_addr_accepted = 0\n", "m.toml", config);
+    ASSERT_TRUE(errors.empty()) << errors.front().to_string();
+    EXPECT_FALSE(config.mptcp.enabled);
+    EXPECT_EQ(config.mptcp.subflows, 2U);
+    EXPECT_EQ(config.mptcp.add_addr_accepted, 0U);
+    // A later file without the key keeps it; the printout round-trips.
+    ASSERT_TRUE(apply_config_text("[mptcp]\nsubflows = 3\n", "n.toml", config).empty());
+    EXPECT_EQ(config.mptcp.add_addr_accepted, 0U);
+    Config reread;
+    ASSERT_TRUE(apply_config_text(to_toml(config), "printed.toml", reread).empty());
+    EXPECT_EQ(reread, config);
+    Config unset;
+    Config reread_unset;
+    ASSERT_TRUE(apply_config_text(to_toml(unset), "printed.toml", reread_unset).empty());
+    EXPECT_EQ(reread_unset, unset);
+}
 
 }  // namespace
 }  // namespace multi6d
