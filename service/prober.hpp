@@ -22,12 +22,12 @@
 // at its deadline is a loss. Links without hardware addresses (PPP, tun,
 // WireGuard) need no resolution: the packet goes to the only peer there is.
 //
-// Consequences of the packet socket (documented in the report and man page):
+// Consequences of the packet socket, for the unit file and the docs:
 // - needs CAP_NET_RAW and AF_PACKET (RestrictAddressFamilies= in the unit);
 // - probes to off-link targets bypass the host's netfilter OUTPUT hooks, so
-//   conntrack never sees them and a host firewall that drops `ct state
-//   invalid` drops their replies: such a firewall must accept ICMPv6 echo
-//   replies (type 129) to the probing addresses.
+//   conntrack never sees them, and a host firewall that drops `ct state
+//   invalid` drops their replies (checked in the lab): such a firewall must
+//   accept ICMPv6 Echo Replies (type 129) before its invalid-drop rule.
 //
 // Receiving: one raw ICMPv6 socket whose ICMP6_FILTER passes Echo Reply
 // (129) and Destination Unreachable (1). A reply counts only if its

@@ -58,7 +58,7 @@ snapshot() {
 delta() { echo $(($(lab_counter "$LAB" "$1" "$2") - before[$1.$2])); }
 
 both_paths() {
-    probe -n "$N" -i 20 -t 300 \
+    probe -n "$N" -i 20 -t 1000 \
         "eth0,fe80::a,$A,fe80::a,$DNS" "eth0,fe80::b,$B,fe80::b,$DNS"
     it_assert "m6-probe completed, every probe ended once" test "$STATUS" -eq 0
     expect fe80::a "$A" fe80::a "$N" 0
@@ -101,7 +101,7 @@ lab_exec "$LAB" host ip -6 neigh flush dev eth0
 it_assert "no neighbour entry for fe80::a" \
     test -z "$(lab_exec "$LAB" host ip -6 neigh show fe80::a dev eth0)"
 snapshot
-probe -n "$N" -i 20 -t 300 "eth0,fe80::a,$A,$DNS"
+probe -n "$N" -i 20 -t 1000 "eth0,fe80::a,$A,$DNS"
 it_assert "m6-probe completed" test "$STATUS" -eq 0
 expect fe80::a "$A" "$DNS" "$N" 0
 it_assert "the first probe waited for the router's address" \
@@ -114,7 +114,7 @@ lab_exec "$LAB" host nft delete table ip6 m6probe
 it_log "4. router a's upstream cut"
 lab_cut "$LAB" a
 snapshot
-probe -n "$N" -i 20 -t 300 "eth0,fe80::a,$A,fe80::a,$DNS" "eth0,fe80::b,$B,fe80::b,$DNS"
+probe -n "$N" -i 20 -t 1000 "eth0,fe80::a,$A,fe80::a,$DNS" "eth0,fe80::b,$B,fe80::b,$DNS"
 it_assert "m6-probe completed, every probe ended once" test "$STATUS" -eq 0
 expect fe80::a "$A" fe80::a "$N" 0
 expect fe80::a "$A" "$DNS" 0 "$N"
@@ -143,7 +143,7 @@ lab_exec "$LAB" host ip -6 route add default via fe80::a dev eth0
 ID=4242
 PROBE_OUT=$(mktemp)
 snapshot
-lab_exec "$LAB" host "$M6_PROBE" -e "$ID" -n 40 -i 25 -t 300 "eth0,fe80::b,$A,$DNS" >"$PROBE_OUT" &
+lab_exec "$LAB" host "$M6_PROBE" -e "$ID" -n 40 -i 25 -t 1000 "eth0,fe80::b,$A,$DNS" >"$PROBE_OUT" &
 probe_pid=$!
 PING=$(lab_exec "$LAB" host ping -n -q -e "$ID" -s 8 -i 0.05 -c 20 -I "$A" "$DNS" 2>&1) || true
 STATUS=0
