@@ -6,7 +6,9 @@
 # Which router carried a probe is read from the routers' nft counters:
 # out_ok counts packets forwarded upstream, spoofed those dropped by the
 # BCP 38 filter (a source from the other router's prefix), cut those dropped
-# by `lab cut`.
+# by `lab cut`. The last step pins down the one known limit of sending with
+# a packet socket (a firewall dropping conntrack-invalid packets) and the
+# rule that lifts it.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -158,5 +160,19 @@ it_assert "the prober used identifier $ID" test "$(sed -n 's/^identifier=\([0-9]
 it_assert "ping got replies with our identifier (${received:-none})" test "${received:-0}" -ge 10
 expect fe80::b "$A" "$DNS" 0 40
 it_assert "all 40 probes went to router b (dropped there as spoofed)" test "$(delta b spoofed)" -eq 40
+
+it_log "7. a stateful host firewall: the known limit of the packet socket, and its fix"
+# Off-link probes bypass the host's netfilter OUTPUT hook, so conntrack has
+# no entry for them and classifies their replies as invalid.
+lab_exec "$LAB" host nft add table ip6 m6fw
+lab_exec "$LAB" host nft add chain ip6 m6fw in '{ type filter hook input priority 0; }'
+lab_exec "$LAB" host nft add rule ip6 m6fw in ct state invalid drop
+probe -n 3 -i 20 -t 1000 "eth0,fe80::a,$A,fe80::a,$DNS"
+expect fe80::a "$A" fe80::a 3 0
+expect fe80::a "$A" "$DNS" 0 3
+lab_exec "$LAB" host nft insert rule ip6 m6fw in icmpv6 type echo-reply accept
+probe -n 3 -i 20 -t 1000 "eth0,fe80::a,$A,fe80::a,$DNS"
+expect fe80::a "$A" "$DNS" 3 0
+lab_exec "$LAB" host nft delete table ip6 m6fw
 
 echo "PASS"
