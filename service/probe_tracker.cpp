@@ -1,0 +1,130 @@
+#include "probe_tracker.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace multi6d {
+
+EchoFields ProbeTracker::add(const ProbeRequest& request, ProbeKind kind, const ProbeNonce& nonce,
+                             ProbeTime now, ProbeTime deadline, bool held) {
+    if (entries_.size() > 0xffff) {
+        throw std::length_error("probe tracker: every sequence number is outstanding");
+    }
+    std::uint16_t sequence = last_sequence_;
+    do {
+        ++sequence;  // wraps 65535 -> 0
+    } while (entries_.contains(sequence));
+    last_sequence_ = sequence;
+    entries_.emplace(sequence, Entry{request, kind, nonce, now, deadline, held});
+    return EchoFields{identifier_, sequence, nonce};
+}
+
+void ProbeTracker::transmitted(std::uint16_t sequence, ProbeTime now) {
+    const auto it = entries_.find(sequence);
+    if (it != entries_.end() && it->second.held) {
+        it->second.held = false;
+        it->second.sent = now;
+    }
+}
+
+std::optional<ProbeOutcome> ProbeTracker::take(std::map<std::uint16_t, Entry>::iterator it,
+                                               std::optional<std::chrono::microseconds> rtt) {
+    ProbeOutcome outcome{it->first, it->second.request, it->second.kind, rtt};
+    entries_.erase(it);
+    return outcome;
+}
+
+std::optional<ProbeOutcome> ProbeTracker::on_reply(int ifindex, const Address& from,
+                                                   const Address& to, const EchoFields& fields,
+                                                   ProbeTime now) {
+    if (fields.identifier != identifier_) {
+        return std::nullopt;
+    }
+    const auto it = entries_.find(fields.sequence);
+    if (it == entries_.end()) {
+        return std::nullopt;
+    }
+    const Entry& e = it->second;
+    if (e.held || e.nonce != fields.nonce || e.request.path.ifindex != ifindex ||
+        e.request.target != from || e.request.source != to) {
+        return std::nullopt;
+    }
+    if (now > e.deadline) {
+        return take(it, std::nullopt);  // "a reply later than the timeout is a loss"
+    }
+    return take(it, std::chrono::duration_cast<std::chrono::microseconds>(now - e.sent));
+}
+
+std::optional<ProbeOutcome> ProbeTracker::on_unreachable(int ifindex, const Address& to,
+                                                         const QuotedProbe& quoted) {
+    if (quoted.fields.identifier != identifier_) {
+        return std::nullopt;
+    }
+    const auto it = entries_.find(quoted.fields.sequence);
+    if (it == entries_.end()) {
+        return std::nullopt;
+    }
+    const Entry& e = it->second;
+    if (e.held || e.nonce != quoted.fields.nonce || e.request.path.ifindex != ifindex ||
+        e.request.source != to || e.request.source != quoted.source ||
+        e.request.target != quoted.destination) {
+        return std::nullopt;
+    }
+    return take(it, std::nullopt);
+}
+
+std::vector<ProbeOutcome> ProbeTracker::expire(ProbeTime now) {
+    std::vector<std::pair<ProbeTime, std::uint16_t>> due;
+    for (const auto& [sequence, e] : entries_) {
+        if (e.deadline < now) {
+            due.emplace_back(e.deadline, sequence);
+        }
+    }
+    std::sort(due.begin(), due.end());
+    std::vector<ProbeOutcome> lost;
+    lost.reserve(due.size());
+    for (const auto& [deadline, sequence] : due) {
+        lost.push_back(*take(entries_.find(sequence), std::nullopt));
+    }
+    return lost;
+}
+
+std::optional<ProbeTime> ProbeTracker::next_deadline() const {
+    std::optional<ProbeTime> next;
+    for (const auto& [sequence, e] : entries_) {
+        if (!next || e.deadline < *next) {
+            next = e.deadline;
+        }
+    }
+    return next;
+}
+
+std::size_t ProbeTracker::forget(const PathKey& path) {
+    return std::erase_if(entries_,
+                         [&](const auto& item) { return item.second.request.path == path; });
+}
+
+std::vector<std::uint16_t> ProbeTracker::held_for(int ifindex, const Address& router) const {
+    std::vector<std::uint16_t> held;
+    for (const auto& [sequence, e] : entries_) {
+        if (e.held && e.request.path.ifindex == ifindex && e.request.path.router == router) {
+            held.push_back(sequence);
+        }
+    }
+    return held;
+}
+
+bool ProbeTracker::kick_outstanding(int ifindex, const Address& router) const {
+    return std::any_of(entries_.begin(), entries_.end(), [&](const auto& item) {
+        const Entry& e = item.second;
+        return e.kind == ProbeKind::NeighbourKick && e.request.path.ifindex == ifindex &&
+               e.request.path.router == router;
+    });
+}
+
+const ProbeTracker::Entry* ProbeTracker::find(std::uint16_t sequence) const {
+    const auto it = entries_.find(sequence);
+    return it == entries_.end() ? nullptr : &it->second;
+}
+
+}  // namespace multi6d
