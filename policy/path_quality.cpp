@@ -88,7 +88,6 @@ PathMonitor::PathMonitor(const ProbeSettings& settings) {
 }
 
 void PathMonitor::reconfigure(const ProbeSettings& settings) {
-    rules_.timeout = settings.timeout;
     rules_.down_after = std::max(1U, settings.down_after);
     rules_.up_after = std::max(1U, settings.up_after);
     rules_.up_after_duration = settings.up_after_duration;

@@ -8,9 +8,11 @@
 // without a reply. PathMonitor turns the outcomes into PathHealth with
 // hysteresis, an RTT estimate and a loss ratio. Pure: time is injected.
 //
-// Outcomes are taken in the order they are reported. A reply reported before
-// an earlier probe's timeout counts first; report order and send order differ
-// only within one timeout, which changes no rule below by more than one probe.
+// Outcomes are taken in the order they are reported, not sent: a reply
+// comes back within an RTT, a loss is known only `timeout` after the send, so
+// the reply to a re-probe is usually reported before the loss of the probe it
+// re-checked. "Lost in a row" therefore means "lost, and no reply arrived
+// meanwhile" — what a cut produces, and rarer under random loss.
 //
 // State machine (settings from ProbeSettings, policy/config.hpp):
 //
@@ -52,7 +54,7 @@
 //   neighbour discovery, DAD).
 // * up → degraded when the loss over the window is at or above
 //   degraded_loss_percent, or the smoothed RTT exceeds degraded_rtt (if
-//   non-zero), after each of loss_window/2 outcomes in a row. The loss
+//   non-zero), after each of loss_window outcomes in a row. The loss
 //   ratio's denominator is always loss_window (outcomes not yet seen count as
 //   replies), so a young window cannot jump to 50% on one loss in two
 //   probes. The hold is there because scanning a 40-probe window for 8
@@ -68,35 +70,39 @@
 // upstream estimate, or the router's if no upstream reply came yet. The
 // minimum RTT is the smallest sample since the monitor was created.
 //
-// Detection time (clean path, defaults: interval 250 ms, timeout 300 ms,
-// down_after 3, probes scheduled by ProbeScheduler, probe_schedule.hpp):
-// let the cut happen at 0 and the first probe after it leave at s (uniform
-// in (0, 250 ms]). That probe is overdue at s + 100 ms, when the scheduler
-// re-probes (the 1 s rate window holds 4 probes then, so a 5th may go); the
-// next one waits for the window, until s + 250 ms. The three losses are
-// known at s + 300, s + 400 and s + 550 ms: down at s + 550 ms, i.e. 550 to
-// 800 ms after the cut, 675 ms on average (+62 ms when the first probe after
-// the cut was the 1-in-4 router probe and only the upstream was cut).
-// Simulated over 2000 cut phases with jitter: mean 702 ms, max 807 ms
-// (test PathQualitySim.DetectionTimeAtDefaults checks < 1 s).
+// Detection time (defaults: interval 250 ms, timeout 300 ms, down_after 3;
+// probes scheduled by ProbeScheduler, probe_schedule.hpp). Cut at 0; the
+// first probe after it leaves at s, uniform in (0, 250 ms]. It is overdue
+// at s + 100 ms and re-probed then (the 1 s rate window holds 4 probes, so a
+// 5th may go); the next waits for the window, until s + 250 ms. The losses
+// are known at s + 300, 400 and 550 ms: down 550–800 ms after the cut, 675 ms
+// on average. Add up to 250 ms when only the upstream was cut and the first
+// probe after the cut was the 1-in-8 router probe (answered); subtract up to
+// one RTT when the cut swallowed the reply to a probe sent just before it.
+// Simulated (path_quality_mc, 4000 cuts spread over 4 s, RTT 20 ms):
+//   first hop dead: mean 658 ms, median 658, p95 775, max 836;
+//   upstream dead:  mean 686 ms, median 673, p95 934, max 1050.
 //
 // False alarms at 2% random loss per packet in each direction (per probe
-// p = 1 − 0.98² = 3.96%) for 3 minutes at defaults (~750 probes with the
-// re-probes after losses):
-// * down: with a fixed streak of 3, about 27 losses start a streak and each
-//   continues to 3 with p² = 1.6e-3: 4.3% of 3-minute runs would go down.
-//   With the loss memory, only the first loss after a clean minute needs 3
-//   (p² = 1.6e-3, once per lossy episode, not per minute); every later streak
-//   needs 4 to 6 (≤ 27 · p³ = 1.7e-3 at worst, p⁴ and below once two losses
-//   are remembered): ≈ 2e-3 per 3-minute run, dominated by that first streak.
-// * degraded: P(≥ 8 of 40 lost) = 1.5e-4 per window, but a window scanned at
-//   every probe crosses 8 about 720 · p · P(7 of 39) = 1.8% of runs; the
-//   hold of 20 outcomes (the 8 losses must stay in, or be replaced, for 5 s)
-//   removes most of those.
-// Simulated (path_quality_mc, 100000 seeded 3-minute runs through the real
-// scheduler): any change 0.13%, down 0.12%, degraded 0.01%.
-// At 40% loss per packet the window sits near 64% loss: degraded after about
-// 10 s, or down earlier if a streak comes first.
+// p = 1 − 0.98² = 3.96%) for 3 minutes at defaults (~740 probes, counting
+// the re-probes after losses):
+// * down: with a fixed streak of 3, about 27 losses per run start a streak
+//   and each reaches 3 with p² = 1.6e-3: 4.3% of runs would go down. With
+//   the loss memory only the first loss after a clean minute needs 3 (p²,
+//   once per lossy episode); later streaks need 4 to 6 (≤ 27·p³ = 1.7e-3,
+//   then p⁴ and below). Report order (above) lowers this further: a
+//   re-probe's reply usually breaks the streak before it grows.
+// * degraded: P(≥ 8 of 40 lost) = 1.5e-4 for one window, but a window
+//   scanned at every outcome crosses 8 in ~540 · p · P(7 of 39) = 1.3% of
+//   runs (1.1% simulated without the hold). The hold of loss_window
+//   outcomes (the 8 losses must stay in the window, or be replaced, for 40
+//   more outcomes) removes nearly all of those.
+// Simulated (path_quality_mc, 100000 seeded runs through the real
+// scheduler): 35 runs (3.5e-4) saw a change, 34 of them a down, 1 a
+// degraded, all back up by the end. The downs come ~10 s in, at the first
+// losses: the one streak of 3 a clean history allows.
+// At 40% loss per packet in each direction (64% per probe) a path is down
+// after 3.9 s on average; at 40% per probe, degraded or down after 10.7 s.
 #pragma once
 
 #include <chrono>
@@ -194,7 +200,6 @@ class PathMonitor {
         void clear() { *this = {}; }
     };
     struct Rules {
-        Clock::duration timeout{};
         unsigned down_after = 3;
         unsigned up_after = 5;
         Clock::duration up_after_duration{};

@@ -9,7 +9,7 @@ namespace {
 using std::chrono::milliseconds;
 
 // Every kRouterEvery-th steady probe goes to the router.
-constexpr std::uint64_t kRouterEvery = 4;
+constexpr std::uint64_t kRouterEvery = 8;
 // Steady gaps are interval · (1 ± kJitter); the first probe within interval · kJitter.
 constexpr double kJitter = 0.1;
 // RFC 6298 §2.3: RTO = SRTT + max(G, K·RTTVAR); G, the clock granularity,

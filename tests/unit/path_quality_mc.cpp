@@ -3,8 +3,10 @@
 // Runs the real scheduler and monitor (path_sim.hpp) `runs` times with
 // random loss in each direction and counts the runs with a state change
 // after the first (unknown → up), then the detection time after a cut.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "path_sim.hpp"
 
@@ -16,6 +18,8 @@ int main(int argc, char** argv) {
     const double loss = argc > 2 ? std::atof(argv[2]) : 0.02;
     const long secs = argc > 3 ? std::atol(argv[3]) : 180;
     long changed = 0, down = 0, degraded = 0, probes = 0;
+    long ended_up = 0, noticed = 0;
+    double noticed_s = 0;
     for (long r = 0; r < runs; ++r) {
         PathSim sim({}, 1000000 + r);
         sim.loss_per_direction = loss;
@@ -26,7 +30,17 @@ int main(int argc, char** argv) {
             d = d || sim.transitions[i].to == PathHealth::Down;
             g = g || sim.transitions[i].to == PathHealth::Degraded;
         }
-        changed += sim.transitions.size() > 1 ? 1 : 0;
+        ended_up += sim.monitor.state() == PathHealth::Up ? 1 : 0;
+        for (const auto& t : sim.transitions) {
+            if (t.to == PathHealth::Down || t.to == PathHealth::Degraded) {
+                ++noticed;
+                noticed_s += std::chrono::duration<double>(t.at - t0).count();
+                break;
+            }
+        }
+        if (sim.transitions.size() > 1) {
+            ++changed;
+        }
         down += d ? 1 : 0;
         degraded += g ? 1 : 0;
     }
@@ -34,14 +48,18 @@ int main(int argc, char** argv) {
                 static_cast<double>(probes) / runs);
     std::printf("any change %.5f  down %.5f  degraded %.5f\n", static_cast<double>(changed) / runs,
                 static_cast<double>(down) / runs, static_cast<double>(degraded) / runs);
+    std::printf("ended up %.5f; degraded or down at some point %.5f, after %.1f s on average\n",
+                static_cast<double>(ended_up) / runs, static_cast<double>(noticed) / runs,
+                noticed > 0 ? noticed_s / noticed : 0.0);
 
     for (const bool first_hop : {false, true}) {
         double total = 0, worst = 0, best = 1e9;
-        const int cuts = 2000;
+        std::vector<double> all;
+        const int cuts = 4000;
         for (int i = 0; i < cuts; ++i) {
             PathSim sim({}, 5000 + i);
             const TimePoint cut =
-                t0 + std::chrono::seconds(10) + std::chrono::microseconds(i * 250000 / cuts);
+                t0 + std::chrono::seconds(10) + std::chrono::microseconds(i * 4000000LL / cuts);
             sim.carries = [cut, first_hop](TimePoint t, ProbeTargetKind kind) {
                 return t < cut || (!first_hop && kind == ProbeTargetKind::Router);
             };
@@ -54,10 +72,13 @@ int main(int argc, char** argv) {
                 }
             }
             total += d;
+            all.push_back(d);
             worst = std::max(worst, d);
             best = std::min(best, d);
         }
-        std::printf("detection (%s cut): mean %.0f ms, min %.0f, max %.0f\n",
-                    first_hop ? "first hop" : "upstream", total / cuts, best, worst);
+        std::sort(all.begin(), all.end());
+        std::printf("detection (%s cut): mean %.0f ms, min %.0f, median %.0f, p95 %.0f, max %.0f\n",
+                    first_hop ? "first hop" : "upstream", total / cuts, best, all[all.size() / 2],
+                    all[all.size() * 95 / 100], worst);
     }
 }

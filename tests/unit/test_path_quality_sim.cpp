@@ -66,20 +66,24 @@ Clock::duration detection_time(std::uint64_t seed, Clock::duration phase, bool f
 }
 
 TEST(PathQualitySim, DetectionTimeAtDefaults) {
+    // Cuts spread over 4 s, so every position in the 1-in-8 router rotation
+    // is hit. path_quality.hpp: ~660 ms on average when the first hop dies,
+    // ~690 ms when only the upstream does (a router probe may take the first
+    // slot after the cut), at most ~1.05 s.
     for (const bool first_hop : {false, true}) {
         Clock::duration total{};
         Clock::duration worst{};
         const int runs = 400;
         for (int i = 0; i < runs; ++i) {
-            const auto d = detection_time(100 + i, milliseconds(i * 250 / runs), first_hop);
+            const auto d = detection_time(100 + i, milliseconds(i * 4000 / runs), first_hop);
             total += d;
             worst = std::max(worst, d);
         }
         const double mean = ms(total) / runs;
-        // path_quality.hpp: 550–800 ms, ~700 ms on average.
-        EXPECT_LT(mean, 760.0) << "first_hop=" << first_hop;
+        EXPECT_LT(mean, 750.0) << "first_hop=" << first_hop;
         EXPECT_GT(mean, 600.0) << "first_hop=" << first_hop;
-        EXPECT_LT(worst, milliseconds(900)) << "first_hop=" << first_hop;
+        EXPECT_LT(worst, first_hop ? milliseconds(900) : milliseconds(1100))
+            << "first_hop=" << first_hop;
     }
 }
 
@@ -214,14 +218,14 @@ TEST(PathQualitySim, RateCapHoldsWithAShortInterval) {
     EXPECT_GT(sim.sent.size(), 600U * 7 - 10);  // the cap, not the interval, is binding
 }
 
-TEST(PathQualitySim, RouterProbesAreAQuarterWhenHealthy) {
+TEST(PathQualitySim, RouterProbesAreAnEighthWhenHealthy) {
     PathSim sim({}, 13);
     sim.run_until(t0 + seconds(100));
     std::size_t router = 0;
     for (const auto& s : sim.sent) {
         router += s.kind == Kind::Router ? 1 : 0;
     }
-    EXPECT_NEAR(static_cast<double>(router) / sim.sent.size(), 0.25, 0.01);
+    EXPECT_NEAR(static_cast<double>(router) / sim.sent.size(), 0.125, 0.005);
 }
 
 }  // namespace

@@ -136,33 +136,33 @@ TEST(ProbeSchedule, ReprobesStopAtTheRateCap) {
     EXPECT_EQ(sent[10] - sent[5], seconds(1));
 }
 
-TEST(ProbeSchedule, EveryFourthSteadyProbeGoesToTheRouter) {
+TEST(ProbeSchedule, EveryEighthSteadyProbeGoesToTheRouter) {
     ProbeSettings s;
     ProbeScheduler sched(s, t0, constant(0.5));
     std::string kinds;
     TimePoint now = t0;
-    for (std::uint16_t seq = 1; seq <= 12; ++seq) {
+    for (std::uint16_t seq = 1; seq <= 24; ++seq) {
         kinds += sched.next_kind(true, true) == Kind::Router ? 'R' : 'U';
         now = sched.next_due(std::nullopt);
         sched.record_sent(seq, now);
         sched.record_reply(seq);
     }
-    EXPECT_EQ(kinds, "UUURUUURUUUR");
+    EXPECT_EQ(kinds, "UUUUUUURUUUUUUURUUUUUUUR");
 }
 
 TEST(ProbeSchedule, SuspicionReprobesGoUpstream) {
     ProbeSettings s;
     ProbeScheduler sched(s, t0, constant(0.5));
     TimePoint now = t0;
-    for (std::uint16_t seq = 1; seq <= 3; ++seq) {
+    for (std::uint16_t seq = 1; seq <= 7; ++seq) {
         sched.record_sent(seq, now);
         sched.record_reply(seq);
         now += milliseconds(250);
     }
-    EXPECT_EQ(sched.next_kind(true, true), Kind::Router);  // 4th steady probe
-    sched.record_sent(4, now);
-    EXPECT_EQ(sched.next_kind(true, true), Kind::Upstream);  // 4 unanswered
-    sched.record_sent(5, now + milliseconds(100));
+    EXPECT_EQ(sched.next_kind(true, true), Kind::Router);  // 8th steady probe
+    sched.record_sent(8, now);
+    EXPECT_EQ(sched.next_kind(true, true), Kind::Upstream);  // 8 unanswered
+    sched.record_sent(9, now + milliseconds(100));
     EXPECT_EQ(sched.next_kind(true, true), Kind::Upstream);
 }
 
