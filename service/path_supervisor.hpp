@@ -1,0 +1,80 @@
+// Measures every (prefix, router) path (DESIGN §3.4): keeps one PathMonitor
+// and ProbeScheduler per path found in the host model, sends the probes the
+// schedulers ask for through the Prober, feeds the outcomes back, and
+// reports every health change. Decisions live in policy/ (path_quality,
+// probe_schedule); this class moves facts between them and the sockets.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "config.hpp"
+#include "event_loop.hpp"
+#include "host_model.hpp"
+#include "path.hpp"
+#include "path_quality.hpp"
+#include "probe_schedule.hpp"
+#include "prober.hpp"
+
+namespace multi6d {
+
+class PathSupervisor {
+  public:
+    using TransitionHandler = std::function<void(const PathKey&, const HealthTransition&)>;
+
+    PathSupervisor(EventLoop& loop, const ProbeSettings& settings, TransitionHandler on_transition);
+
+    // Follows the model: new paths start Unknown (usable) and are probed at
+    // once; paths that vanished are forgotten; sources and targets are
+    // refreshed (the router, its RDNSS servers, the configured targets).
+    void update(const HostModel& model);
+    // New settings after a reload: monitors keep their state.
+    void reconfigure(const ProbeSettings& settings);
+
+    // Every known path's health (Unknown until the first outcome).
+    const std::map<PathKey, PathHealth>& health() const { return health_; }
+    const PathMonitor* monitor(const PathKey& key) const;
+    ProbeCounters counters(const PathKey& key) const { return prober_.counters(key); }
+
+  private:
+    struct Pending {
+        std::uint16_t seq;
+        ProbeTargetKind kind;
+        Address target;
+    };
+    struct Path {
+        Path(const ProbeSettings& settings, TimePoint now, ProbeScheduler::Random random)
+            : monitor(settings), scheduler(settings, now, std::move(random)) {}
+        PathMonitor monitor;
+        ProbeScheduler scheduler;
+        std::optional<Address> source;          // none: no usable address yet, not probed
+        std::vector<Address> router_targets;    // the router itself
+        std::vector<Address> upstream_targets;  // its RDNSS servers, configured targets
+        std::size_t next_router = 0;
+        std::size_t next_upstream = 0;
+        std::uint16_t seq = 0;
+        std::deque<Pending> pending;
+    };
+
+    bool probeable(const Path& path) const;
+    void on_outcome(const PathKey& key, const Address& target,
+                    std::optional<std::chrono::microseconds> rtt);
+    void on_timer();
+    void send_probe(const PathKey& key, Path& path, TimePoint now);
+    void rearm();
+
+    EventLoop& loop_;
+    ProbeSettings settings_;
+    TransitionHandler on_transition_;
+    std::mt19937_64 random_engine_;
+    Prober prober_;
+    RateCap global_cap_;
+    std::map<PathKey, Path> paths_;
+    std::map<PathKey, PathHealth> health_;
+    EventSource timer_;
+};
+
+}  // namespace multi6d
