@@ -15,6 +15,7 @@
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
 #include "mptcp_endpoints.hpp"
+#include "path_supervisor.hpp"
 #include "ra_parser.hpp"
 #include "router_solicitation.hpp"
 
@@ -134,6 +135,10 @@ void Daemon::start() {
     ndisc_ = std::make_unique<NdiscSocket>();
     ra_io_ = loop_.add_io(ndisc_->fd(), EPOLLIN, [this](std::uint32_t) { on_ra_readable(); });
 
+    paths_ = std::make_unique<PathSupervisor>(
+        loop_, config_.probe,
+        [this](const PathKey& key, const HealthTransition& t) { on_path_transition(key, t); });
+
     netlink_ = std::make_unique<NetlinkWatcher>(
         loop_, NetlinkHandlers{
                    [this](const LinkInfo& l) { on_link(l); },
@@ -227,6 +232,10 @@ void Daemon::reload() {
     const bool mptcp_changed = loaded.config.mptcp != config_.mptcp;
     config_ = loaded.config;
     inputs_.set_config(config_);
+    if (paths_) {
+        paths_->reconfigure(config_.probe);
+        paths_->update(model_);
+    }
     if (gai_changed) {
         configure_gai();
     }
@@ -341,7 +350,9 @@ void Daemon::absorb(ModelUpdate update) {
         }
     }
     if (update.routing_changed) {
-        schedule_reconcile();
+        schedule_reconcile();  // reconcile() also brings the prober up to date
+    } else if (update.dns_changed && paths_) {
+        paths_->update(model_);  // RDNSS servers are probe targets
     }
     arm_expiry_timer();
 }
@@ -366,6 +377,14 @@ void Daemon::schedule_reconcile() {
 }
 
 void Daemon::reconcile() {
+    if (paths_) {
+        paths_->update(model_);
+        inputs_.health = paths_->health();
+    }
+    all_paths_down_ = !inputs_.health.empty();
+    for (const auto& [key, health] : inputs_.health) {
+        all_paths_down_ = all_paths_down_ && health == PathHealth::Down;
+    }
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
     const KernelState desired = decide_routing(model_, inputs_, ids_);
@@ -388,12 +407,36 @@ void Daemon::reconcile() {
     }
     update_gai(desired);
     update_mptcp();
+    // Each path change is logged once, on one line with its effect: e.g.
+    // "path 2001:db8:a::/64 via fe80::a: down (3 probes lost in a row ...)
+    // -> generic destinations: 2001:db8:b::/64 via fe80::b on eth0".
+    std::string reasons;
+    for (const auto& reason : pending_reasons_) {
+        reasons += (reasons.empty() ? "" : "; ") + reason;
+    }
+    pending_reasons_.clear();
     const std::string generic = describe_generic_choice(desired);
     if (generic != last_generic_choice_) {
-        log::notice("generic destinations: " + generic);
+        log::notice((reasons.empty() ? "" : reasons + " -> ") + "generic destinations: " + generic);
         last_generic_choice_ = generic;
+    } else if (!reasons.empty()) {
+        log::notice(reasons);
     }
     notify_status();
+}
+
+std::string Daemon::path_name(const PathKey& key) const {
+    const PathUplink uplink = inputs_.uplink_of(key);
+    const std::string where = key.prefix.to_string() + " via " + key.router.to_string();
+    return uplink.configured ? uplink.name + " (" + where + ")" : where;
+}
+
+void Daemon::on_path_transition(const PathKey& key, const HealthTransition& transition) {
+    inputs_.health[key] = transition.to;
+    pending_reasons_.push_back("path " + path_name(key) + ": " +
+                               std::string(health_name(transition.to)) + " (" + transition.reason +
+                               ")");
+    schedule_reconcile();
 }
 
 void Daemon::configure_gai() {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "command_line.hpp"
 #include "config.hpp"
@@ -24,6 +25,8 @@ namespace multi6d {
 
 class LinuxKernelPort;
 class GaiConfWriter;
+class PathSupervisor;
+struct HealthTransition;
 class MptcpEndpoints;
 struct MptcpReport;
 
@@ -56,6 +59,8 @@ class Daemon {
     void reconcile();
     void arm_expiry_timer();
     void notify_status();
+    void on_path_transition(const PathKey& key, const HealthTransition& transition);
+    std::string path_name(const PathKey& key) const;
     void configure_gai();
     void configure_mptcp();
     void update_mptcp();
@@ -72,10 +77,12 @@ class Daemon {
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<NdiscSocket> ndisc_;
     std::unique_ptr<NetlinkWatcher> netlink_;
-    std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
-    std::optional<GaiInput> gai_applied_;    // what the file holds now
-    std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
-    bool mptcp_applied_ = false;             // apply() ran with a non-empty set at least once
+    std::unique_ptr<PathSupervisor> paths_;     // probes every path, reports health
+    std::vector<std::string> pending_reasons_;  // path changes not yet logged with their effect
+    std::unique_ptr<GaiConfWriter> gai_;        // only with [gai] enabled
+    std::optional<GaiInput> gai_applied_;       // what the file holds now
+    std::unique_ptr<MptcpEndpoints> mptcp_;     // only with [mptcp] enabled and available
+    bool mptcp_applied_ = false;                // apply() ran with a non-empty set at least once
 
     EventSource ra_io_;
     EventSource expiry_timer_;

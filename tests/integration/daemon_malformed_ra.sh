@@ -28,6 +28,10 @@ send() { lab_exec "$LAB" a "$SEND_RA" --iface lan --source fe80::99 "$@" >/dev/n
 it_log "1. the valid core of the corpus, from router fe80::99"
 send --case valid-one-pio
 it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64 2001:db8:1::/64
+# Nothing answers for fe80::99, so multi6d's prober takes that path down
+# within a second; let that settle before the state is recorded.
+fake_path_down() { grep -q "path 2001:db8:1::/64 via fe80::99: down" "$M6D_LOG"; }
+it_assert "the fake router's path is probed and found down" it_poll 5000 fake_path_down
 
 owned_state() {
     lab_exec "$LAB" host sh -c '
