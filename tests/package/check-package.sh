@@ -15,15 +15,15 @@
 #
 # Environment:
 #   DEB_BUILD_OPTIONS  passed to dpkg-buildpackage (default: parallel=NPROC,
-#                      so the unit tests run in dh_auto_test). CI, having run
-#                      the whole suite on the same tree just before, sets
-#                      nocheck: see the line in .ci/run.
+#                      so the unit tests run in dh_auto_test, which is the
+#                      only proof that dh_auto_test works; CI keeps it so).
 #   M6_BUILD_DIR       build tree with the lab's test tools (m6-serve,
 #                      m6-connect) for the smoke test; default ./build
 #   SECURITY_THRESHOLD highest acceptable `systemd-analyze security` exposure,
 #                      in tenths (systemd-analyze's --threshold scale): default
-#                      22, the 2.2 the unit scored when it was written (Debian
-#                      12, systemd 252), so any loosening of the unit fails
+#                      24, the 2.4 the unit scores (Debian 12, systemd 252;
+#                      2.2 before AF_PACKET was allowed for the prober), so
+#                      any further loosening of the unit fails
 #   M6_DEB             an already built multi6d_*.deb: skip building and
 #                      lintian (for working on the later steps)
 set -euo pipefail
@@ -31,7 +31,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 M6_BUILD_DIR=${M6_BUILD_DIR:-$ROOT/build}
 export M6_BUILD_DIR
-SECURITY_THRESHOLD=${SECURITY_THRESHOLD:-22}
+SECURITY_THRESHOLD=${SECURITY_THRESHOLD:-24}
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)}
 PKG=multi6d
 UNIT=/lib/systemd/system/multi6d.service
