@@ -88,4 +88,38 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
     return result;
 }
 
+std::vector<PathStateChange> path_state_changes(std::span<const PathReport> before,
+                                                std::span<const PathReport> after) {
+    const auto find = [](std::span<const PathReport> list, const std::string& id) {
+        return std::find_if(list.begin(), list.end(),
+                            [&id](const PathReport& p) { return p.id == id; });
+    };
+    std::vector<PathStateChange> changes;
+    for (const PathReport& old : before) {
+        if (find(after, old.id) == after.end()) {
+            changes.push_back(PathStateChange{old.id, "removed", nullptr});
+        }
+    }
+    for (const PathReport& now : after) {
+        const auto old = find(before, now.id);
+        if (old == before.end() || old->metrics.state != now.metrics.state) {
+            changes.push_back(
+                PathStateChange{now.id, std::string(path_health_name(now.metrics.state)), &now});
+        }
+    }
+    return changes;
+}
+
+std::string manager_state(std::span<const PathReport> paths) {
+    if (paths.empty()) {
+        return "no-paths";
+    }
+    for (const PathReport& p : paths) {
+        if (p.default_router && p.metrics.state != PathHealth::Down) {
+            return "running";
+        }
+    }
+    return "degraded";
+}
+
 }  // namespace multi6d

@@ -61,4 +61,23 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
                                          std::span<const Address> destinations,
                                          const PolicyTable& policy, RankPreference preference);
 
+// A path that appeared, vanished or changed state between two reports (the
+// D-Bus signal PathStateChanged). RTT and loss changes alone are not changes:
+// they move with every probe.
+struct PathStateChange {
+    std::string id;
+    std::string state;                 // path_health_name(), or "removed"
+    const PathReport* path = nullptr;  // into `after`; nullptr when removed
+};
+
+// Changes from `before` to `after`, removed paths first, then the others in
+// `after`'s order.
+std::vector<PathStateChange> path_state_changes(std::span<const PathReport> before,
+                                                std::span<const PathReport> after);
+
+// The State property for these paths: "no-paths" when there is none,
+// "running" when a path carrying generic traffic (default_router) is not
+// down, "degraded" otherwise.
+std::string manager_state(std::span<const PathReport> paths);
+
 }  // namespace multi6d

@@ -221,9 +221,9 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
             pair.candidate = usable.index[order[k]];
             pair.destination = destination_index[entry.input_index];
             if (k + 1 < order.size()) {
-                const int rule = compare_sources(usable.sources[order[k]],
-                                                 usable.sources[order[k + 1]], d, sctx)
-                                     .rule;
+                const int rule =
+                    compare_sources(usable.sources[order[k]], usable.sources[order[k + 1]], d, sctx)
+                        .rule;
                 pair.reason = rule == source_rule::none
                                   ? RankReason{}
                                   : RankReason{RankReason::Kind::Source, rule};

@@ -23,9 +23,10 @@ class PathReportTest : public ::testing::Test {
         model.set_address(eth0, host_address("2001:db8:a::200", 64, infinite_lifetime, 0), t0);
         AddressFlags tentative;
         tentative.tentative = true;
-        model.set_address(eth0, host_address("2001:db8:a::300", 64, infinite_lifetime,
-                                             infinite_lifetime, tentative),
-                          t0);
+        model.set_address(
+            eth0,
+            host_address("2001:db8:a::300", 64, infinite_lifetime, infinite_lifetime, tentative),
+            t0);
         model.set_address(eth1, host_address("2001:db8:b::100"), t0);
         auto a = ra("fe80::a", 1800);
         a.prefixes.push_back(pio("2001:db8:a::/64", 86400, 14400));
@@ -126,6 +127,48 @@ TEST_F(PathReportTest, AnAddressOnTwoPathsRanksByTheKernelsFirstPath) {
     EXPECT_EQ(pairs[0].source, addr("2001:db8:a::100"));
     EXPECT_EQ(pairs[1].source, addr("2001:db8:b::100"));
     EXPECT_EQ(pairs[1].path->key, key_c);
+}
+
+}  // namespace
+}  // namespace multi6d
+
+namespace multi6d {
+namespace {
+
+PathReport report(const char* id, PathHealth state, bool default_router = true) {
+    PathReport r;
+    r.id = id;
+    r.metrics.state = state;
+    r.default_router = default_router;
+    return r;
+}
+
+TEST(PathStateChanges, ReportsAddedRemovedAndStateChangesOnly) {
+    std::vector<PathReport> before = {report("a", PathHealth::Up), report("b", PathHealth::Up),
+                                      report("c", PathHealth::Unknown)};
+    std::vector<PathReport> after = {report("a", PathHealth::Up), report("c", PathHealth::Down),
+                                     report("d", PathHealth::Unknown)};
+    after[0].metrics.rtt = std::chrono::microseconds(5000);  // not a state change
+    const auto changes = path_state_changes(before, after);
+    ASSERT_EQ(changes.size(), 3U);
+    EXPECT_EQ(changes[0].id, "b");
+    EXPECT_EQ(changes[0].state, "removed");
+    EXPECT_EQ(changes[0].path, nullptr);
+    EXPECT_EQ(changes[1].id, "c");
+    EXPECT_EQ(changes[1].state, "down");
+    EXPECT_EQ(changes[1].path, &after[1]);
+    EXPECT_EQ(changes[2].id, "d");
+    EXPECT_EQ(changes[2].state, "unknown");
+    EXPECT_TRUE(path_state_changes(after, after).empty());
+}
+
+TEST(ManagerState, FollowsTheUsablePaths) {
+    EXPECT_EQ(manager_state({}), "no-paths");
+    std::vector<PathReport> paths = {report("a", PathHealth::Down),
+                                     report("b", PathHealth::Up, false)};
+    EXPECT_EQ(manager_state(paths), "degraded");
+    paths.push_back(report("c", PathHealth::Degraded));
+    EXPECT_EQ(manager_state(paths), "running");
 }
 
 }  // namespace

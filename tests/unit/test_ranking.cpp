@@ -33,8 +33,7 @@ PathMetrics metrics(PathHealth state, std::optional<int> rtt_us, std::optional<d
     return m;
 }
 
-RankCandidate rc(const char* address, std::size_t path, PathMetrics m,
-                 test::Flags flags = {}) {
+RankCandidate rc(const char* address, std::size_t path, PathMetrics m, test::Flags flags = {}) {
     return RankCandidate{candidate(address, flags), path, m};
 }
 
@@ -120,8 +119,8 @@ TEST(ComparePathMetrics, UnmeasuredRanksAfterMeasured) {
 TEST(ComparePathMetrics, IsAStrictWeakOrder) {
     std::vector<PathMetrics> grid;
     for (auto s : {PathHealth::Up, PathHealth::Unknown, PathHealth::Degraded}) {
-        for (std::optional<int> rtt : {std::optional<int>(), std::optional<int>(1000),
-                                       std::optional<int>(9000)}) {
+        for (std::optional<int> rtt :
+             {std::optional<int>(), std::optional<int>(1000), std::optional<int>(9000)}) {
             for (std::optional<double> loss : {std::optional<double>(), std::optional<double>(0.0),
                                                std::optional<double>(0.5)}) {
                 // Alternate the cost so ties on the other keys still differ.

@@ -1,0 +1,151 @@
+// m6-dbus-server: multi6d's D-Bus adaptor (dbus/manager_adaptor.hpp) on an
+// sd-event loop, exactly as the daemon runs it, over a fake backend that
+// serves three fixed paths. For the D-Bus integration tests and the Rank
+// benchmark, against a private dbus-daemon (DBUS_SYSTEM_BUS_ADDRESS).
+//
+// Paths (all with one host address ADDR = prefix::100):
+//   eth0/2001:db8:a::/64/fe80::a  uplink isp-a  up    rtt 20 ms  loss 0%   cost 10
+//   eth1/2001:db8:b::/64/fe80::b  uplink isp-b  up    rtt  5 ms  loss 2%   cost 100
+//   eth2/2001:db8:c::/64/fe80::c  uplink isp-c  down
+// SIGUSR1 toggles isp-b between up and down (PathStateChanged, State if it
+// changes, PolicyChanged "paths"). Reload emits PolicyChanged "reload", or
+// fails with --fail-reload. Prints "READY" once it owns org.multi6d1.
+// Exits 0 on SIGTERM/SIGINT, 1 on errors, 2 on usage errors.
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "build_info.hpp"
+#include "bus_event_driver.hpp"
+#include "event_loop.hpp"
+#include "log.hpp"
+#include "manager_adaptor.hpp"
+#include "names.hpp"
+
+namespace multi6d::tools {
+namespace {
+
+using std::chrono::microseconds;
+
+PathReport fake_path(int ifindex, const char* uplink, char letter, PathHealth state, int rtt_usec,
+                     double loss, unsigned cost) {
+    const std::string p = std::string("2001:db8:") + letter + "::";
+    PathReport r;
+    r.interface = "eth" + std::to_string(ifindex);
+    r.key = PathKey{ifindex + 2, *Prefix::parse(p + "/64"),
+                    *Address::parse(std::string("fe80::") + letter)};
+    r.id = path_id(r.interface, r.key);
+    r.uplink = uplink;
+    r.default_router = true;
+    SourceCandidate c;
+    c.address = *Address::parse(p + "100");
+    c.prefix_length = 64;
+    c.interface = r.key.ifindex;
+    r.addresses.push_back(c);
+    r.metrics.state = state;
+    if (state != PathHealth::Down) {
+        r.metrics.rtt = microseconds(rtt_usec);
+        r.metrics.rtt_variation = microseconds(rtt_usec / 10);
+        r.metrics.loss = loss;
+    }
+    r.metrics.cost = cost;
+    return r;
+}
+
+class FakeBackend final : public dbus::ManagerBackend {
+  public:
+    explicit FakeBackend(bool fail_reload) : fail_reload_(fail_reload) {
+        paths_ = {fake_path(0, "isp-a", 'a', PathHealth::Up, 20000, 0.0, 10),
+                  fake_path(1, "isp-b", 'b', PathHealth::Up, 5000, 0.02, 100),
+                  fake_path(2, "isp-c", 'c', PathHealth::Down, 0, 0.0, 100)};
+        snapshot_.update(paths_, PolicyTable::rfc6724_default());
+    }
+
+    void attach(dbus::ManagerAdaptor* adaptor) { adaptor_ = adaptor; }
+
+    std::span<const RankedPairReport> rank(std::span<const Address> destinations,
+                                           const dbus::RankOptions& options) override {
+        return snapshot_.rank(destinations, options.preference);
+    }
+    std::span<const PathReport> list_paths() override { return paths_; }
+    std::string state() override { return manager_state(paths_); }
+    dbus::ReloadResult reload() override {
+        if (fail_reload_) {
+            return {false, "test.toml:1:1: unknown key 'bogus'"};
+        }
+        ++reloads_;
+        adaptor_->publish_policy_changed("reload");
+        return {};
+    }
+
+    // SIGUSR1: isp-b goes down, or comes back up.
+    void toggle_isp_b() {
+        const std::vector<PathReport> before = paths_;
+        const std::string old_state = state();
+        PathReport& b = paths_[1];
+        b = b.metrics.state == PathHealth::Down
+                ? fake_path(1, "isp-b", 'b', PathHealth::Up, 5000, 0.02, 100)
+                : fake_path(1, "isp-b", 'b', PathHealth::Down, 0, 0.0, 100);
+        snapshot_.update(paths_, PolicyTable::rfc6724_default());
+        log::notice("isp-b is now " + std::string(path_health_name(b.metrics.state)));
+        adaptor_->publish_path_changes(path_state_changes(before, paths_));
+        if (state() != old_state) {
+            adaptor_->publish_state_changed();
+        }
+        adaptor_->publish_policy_changed("paths");
+    }
+
+  private:
+    bool fail_reload_;
+    unsigned reloads_ = 0;
+    std::vector<PathReport> paths_;
+    RankingSnapshot snapshot_;
+    dbus::ManagerAdaptor* adaptor_ = nullptr;
+};
+
+int serve(bool fail_reload) {
+    EventLoop loop;
+    std::unique_ptr<sdbus::IConnection> bus = sdbus::createSystemBusConnection();
+    dbus::BusEventDriver driver(loop, *bus);
+    FakeBackend backend(fail_reload);
+    dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend,
+                                 dbus::ManagerAdaptor::Settings{build_info::version, {}});
+    backend.attach(&adaptor);
+    bus->requestName(dbus::bus_name);
+    driver.refresh();
+
+    EventSource term = loop.add_signal(SIGTERM, [&loop] { loop.exit(0); });
+    EventSource intr = loop.add_signal(SIGINT, [&loop] { loop.exit(0); });
+    EventSource usr1 = loop.add_signal(SIGUSR1, [&backend] { backend.toggle_isp_b(); });
+    std::cout << "READY" << std::endl;
+    return loop.run();
+}
+
+}  // namespace
+}  // namespace multi6d::tools
+
+int main(int argc, char** argv) {
+    bool fail_reload = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--fail-reload") == 0) {
+            fail_reload = true;
+        } else {
+            std::fprintf(stderr, "usage: m6-dbus-server [--fail-reload]\n");
+            return 2;
+        }
+    }
+    try {
+        return multi6d::tools::serve(fail_reload);
+    } catch (const sdbus::Error& e) {
+        std::fprintf(stderr, "m6-dbus-server: %s (%s)\n", e.getMessage().c_str(),
+                     e.getName().c_str());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "m6-dbus-server: %s\n", e.what());
+    }
+    return 1;
+}
