@@ -116,13 +116,12 @@ std::string format_pairs(const std::vector<Pair>& pairs, bool json) {
     std::vector<Row> rows;
     for (const Pair& p : pairs) {
         const Details& d = std::get<2>(p);
-        rows.push_back({std::get<0>(p), std::get<1>(p), text_of(d, "uplink"),
-                        text_of(d, "interface"), text_of(d, "router"), text_of(d, "state"),
-                        format_rtt(d, "rtt_usec"), format_loss(d), text_of(d, "rule")});
+        rows.push_back({std::get<0>(p), std::get<1>(p), text_of(d, "uplink"), text_of(d, "router"),
+                        text_of(d, "state"), format_rtt(d, "rtt_usec"), format_loss(d),
+                        text_of(d, "rule")});
     }
-    return table(
-        {"SOURCE", "DESTINATION", "UPLINK", "LINK", "ROUTER", "STATE", "RTT", "LOSS", "RULE"},
-        rows);
+    return table({"SOURCE", "DESTINATION", "UPLINK", "ROUTER", "STATE", "RTT", "LOSS", "RULE"},
+                 rows);
 }
 
 std::string format_paths(const std::vector<Path>& paths, bool json) {
