@@ -62,6 +62,7 @@ ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& de
 void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host, Details options) {
     check_host(host);
     const RankOptions parsed_options = parse_rank_options(options);
+    log::debug("D-Bus: RankHost from " + current_sender() + ": resolving '" + host + "'");
     // sdbus::Result is move-only; std::function needs a copyable callable.
     auto shared_result = std::make_shared<sdbus::Result<PairList>>(std::move(result));
     const bool queued = resolver_.resolve(

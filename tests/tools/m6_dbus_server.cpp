@@ -9,7 +9,8 @@
 //   eth2/2001:db8:c::/64/fe80::c  uplink isp-c  down
 // SIGUSR1 toggles isp-b between up and down (PathStateChanged, State if it
 // changes, PolicyChanged "paths"). Reload emits PolicyChanged "reload", or
-// fails with --fail-reload. Prints "READY" once it owns org.multi6d1.
+// fails with --fail-reload. --debug logs every RankHost lookup. Prints
+// "READY" once it owns org.multi6d1.
 // Exits 0 on SIGTERM/SIGINT, 1 on errors, 2 on usage errors.
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -134,8 +135,10 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--fail-reload") == 0) {
             fail_reload = true;
+        } else if (std::strcmp(argv[i], "--debug") == 0) {
+            multi6d::log::set_level(multi6d::log::Level::Debug);
         } else {
-            std::fprintf(stderr, "usage: m6-dbus-server [--fail-reload]\n");
+            std::fprintf(stderr, "usage: m6-dbus-server [--fail-reload] [--debug]\n");
             return 2;
         }
     }
