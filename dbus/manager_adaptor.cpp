@@ -117,6 +117,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
         const ReloadResult r = backend_.reload();
         if (r.ok) {
             shared_result->returnResults();
+            publish_policy_changed("reload");
         } else {
             shared_result->returnError(sdbus::Error(error::reload_failed, r.error));
         }

@@ -44,6 +44,7 @@ class ManagerBackend {
     // "stopping" (manager_state() computes the middle three).
     virtual std::string state() = 0;
     // Re-reads the configuration; the caller has been authorized already.
+    // On success the adaptor emits PolicyChanged("reload").
     virtual ReloadResult reload() = 0;
 };
 

@@ -287,4 +287,15 @@ ctl_status 3 status
 it_assert "multi6ctl says the daemon is not running" grep -q "multi6d is not running" "$DBUS_DIR/ctl.err"
 
 dbus_stop "$MONITOR_PID"
+
+# ---- bash completion ----
+
+complete_words() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _multi6ctl
+             echo "${COMPREPLY[*]}"' _ "$M6_SOURCE_DIR/dbus/multi6ctl/multi6ctl.bash-completion" "$@"
+}
+it_assert "completion: commands" test "$(complete_words multi6ctl r)" = "rank reload"
+it_assert "completion: preferences" test "$(complete_words multi6ctl rank -p '')" = "latency cost stability"
+it_assert "completion: rank options" test "$(complete_words multi6ctl rank --)" = "--host --preference --json"
 echo "PASS: dbus_api"

@@ -79,8 +79,6 @@ class FakeBackend final : public dbus::ManagerBackend {
         if (fail_reload_) {
             return {false, "test.toml:1:1: unknown key 'bogus'"};
         }
-        ++reloads_;
-        adaptor_->publish_policy_changed("reload");
         return {};
     }
 
@@ -103,7 +101,6 @@ class FakeBackend final : public dbus::ManagerBackend {
 
   private:
     bool fail_reload_;
-    unsigned reloads_ = 0;
     std::vector<PathReport> paths_;
     RankingSnapshot snapshot_;
     dbus::ManagerAdaptor* adaptor_ = nullptr;
