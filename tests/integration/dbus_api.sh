@@ -288,6 +288,16 @@ it_assert "multi6ctl says the daemon is not running" grep -q "multi6d is not run
 
 dbus_stop "$MONITOR_PID"
 
+# ---- a configuration with errors: Reload refused, the reason passed on ----
+
+dbus_spawn server_bad "$M6_DBUS_SERVER" --fail-reload
+dbus_wait_line server_bad '^READY$'
+expect_error "Reload of a bad configuration" \
+    "Error org\.multi6d\.Error\.ReloadFailed: test\.toml:1:1: unknown key 'bogus'" \
+    send "$IFACE.Reload"
+ctl_status 1 reload
+it_assert "multi6ctl reload passes the reason on" grep -q "unknown key 'bogus'" "$DBUS_DIR/ctl.err"
+
 # ---- bash completion ----
 
 complete_words() {

@@ -27,6 +27,7 @@
 #include "log.hpp"
 #include "manager_adaptor.hpp"
 #include "names.hpp"
+#include "snapshot_backend.hpp"
 
 namespace multi6d::tools {
 namespace {
@@ -58,68 +59,41 @@ PathReport fake_path(int ifindex, const char* uplink, char letter, PathHealth st
     return r;
 }
 
-class FakeBackend final : public dbus::ManagerBackend {
-  public:
-    explicit FakeBackend(bool fail_reload) : fail_reload_(fail_reload) {
-        paths_ = {fake_path(0, "isp-a", 'a', PathHealth::Up, 20000, 0.0, 10),
-                  fake_path(1, "isp-b", 'b', PathHealth::Up, 5000, 0.02, 100),
-                  fake_path(2, "isp-c", 'c', PathHealth::Down, 0, 0.0, 100)};
-        snapshot_.update(paths_, PolicyTable::rfc6724_default());
-    }
-
-    void attach(dbus::ManagerAdaptor* adaptor) { adaptor_ = adaptor; }
-
-    std::span<const RankedPairReport> rank(std::span<const Address> destinations,
-                                           const dbus::RankOptions& options) override {
-        return snapshot_.rank(destinations, options.preference);
-    }
-    std::span<const PathReport> list_paths() override { return paths_; }
-    std::string state() override { return manager_state(paths_); }
-    dbus::ReloadResult reload() override {
-        if (fail_reload_) {
-            return {false, "test.toml:1:1: unknown key 'bogus'"};
-        }
-        return {};
-    }
-
-    // SIGUSR1: isp-b goes down, or comes back up.
-    void toggle_isp_b() {
-        const std::vector<PathReport> before = paths_;
-        const std::string old_state = state();
-        PathReport& b = paths_[1];
-        b = b.metrics.state == PathHealth::Down
-                ? fake_path(1, "isp-b", 'b', PathHealth::Up, 5000, 0.02, 100)
-                : fake_path(1, "isp-b", 'b', PathHealth::Down, 0, 0.0, 100);
-        snapshot_.update(paths_, PolicyTable::rfc6724_default());
-        log::notice("isp-b is now " + std::string(path_health_name(b.metrics.state)));
-        adaptor_->publish_path_changes(path_state_changes(before, paths_));
-        if (state() != old_state) {
-            adaptor_->publish_state_changed();
-        }
-        adaptor_->publish_policy_changed("paths");
-    }
-
-  private:
-    bool fail_reload_;
-    std::vector<PathReport> paths_;
-    RankingSnapshot snapshot_;
-    dbus::ManagerAdaptor* adaptor_ = nullptr;
-};
+std::vector<PathReport> fake_paths(bool isp_b_up) {
+    return {fake_path(0, "isp-a", 'a', PathHealth::Up, 20000, 0.0, 10),
+            isp_b_up ? fake_path(1, "isp-b", 'b', PathHealth::Up, 5000, 0.02, 100)
+                     : fake_path(1, "isp-b", 'b', PathHealth::Down, 0, 0.0, 100),
+            fake_path(2, "isp-c", 'c', PathHealth::Down, 0, 0.0, 100)};
+}
 
 int serve(bool fail_reload) {
     EventLoop loop;
     std::unique_ptr<sdbus::IConnection> bus = sdbus::createSystemBusConnection();
     dbus::BusEventDriver driver(loop, *bus);
-    FakeBackend backend(fail_reload);
+    dbus::SnapshotBackend backend([fail_reload]() -> dbus::ReloadResult {
+        if (fail_reload) {
+            return {false, "test.toml:1:1: unknown key 'bogus'"};
+        }
+        return {};
+    });
+    bool isp_b_up = true;
+    backend.update(fake_paths(isp_b_up), PolicyTable::rfc6724_default());
+    backend.set_lifecycle(std::nullopt);
     dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend,
                                  dbus::ManagerAdaptor::Settings{build_info::version, {}});
-    backend.attach(&adaptor);
     bus->requestName(dbus::bus_name);
     driver.refresh();
 
+    // SIGUSR1: isp-b goes down, or comes back up.
+    const auto toggle = [&] {
+        isp_b_up = !isp_b_up;
+        log::notice(std::string("isp-b is now ") + (isp_b_up ? "up" : "down"));
+        dbus::publish(adaptor,
+                      backend.update(fake_paths(isp_b_up), PolicyTable::rfc6724_default()));
+    };
     EventSource term = loop.add_signal(SIGTERM, [&loop] { loop.exit(0); });
     EventSource intr = loop.add_signal(SIGINT, [&loop] { loop.exit(0); });
-    EventSource usr1 = loop.add_signal(SIGUSR1, [&backend] { backend.toggle_isp_b(); });
+    EventSource usr1 = loop.add_signal(SIGUSR1, toggle);
     std::cout << "READY" << std::endl;
     return loop.run();
 }
