@@ -1,0 +1,83 @@
+// The org.multi6d.Manager1 object (/org/multi6d1) on the daemon's bus
+// connection: the generated adaptor glue (sdbus-c++-xml2cpp, from
+// org.multi6d.Manager1.xml) implemented over a ManagerBackend.
+//
+// Threading: everything runs on the event loop thread that BusEventDriver
+// drives; nothing here blocks. Rank and ListPaths answer at once from the
+// backend (Rank through rank_call(), method_override.hpp); RankHost answers when its lookup
+// completes (HostResolver); Reload answers when authorization completes (Authorizer).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "authorizer.hpp"
+#include "bus_event_driver.hpp"
+#include "host_resolver.hpp"
+#include "manager1_adaptor.h"
+#include "manager_backend.hpp"
+#include "method_override.hpp"
+#include "wire.hpp"
+
+namespace multi6d::dbus {
+
+namespace detail {
+// The object the generated adaptor registers on: the real sdbus object, seen
+// through MethodOverride (Rank's body is replaced, see method_override.hpp).
+// A base class, so it exists before the generated base class uses it.
+struct ManagerObject {
+    ManagerObject(sdbus::IConnection& bus, sdbus::method_callback rank);
+    std::unique_ptr<sdbus::IObject> object;
+    MethodOverride facade;
+};
+}  // namespace detail
+
+class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d::Manager1_adaptor {
+  public:
+    struct Settings {
+        std::string version;  // the Version property
+        // Worker-thread lookups for RankHost; empty: getaddrinfo().
+        ResolveFunction resolve;
+    };
+
+    // Registers /org/multi6d1 on `bus`. The caller requests the bus name
+    // afterwards (so the object is there before anyone can call it) and
+    // keeps backend, driver and bus alive longer than this object.
+    ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEventDriver& driver,
+                   ManagerBackend& backend, Settings settings);
+    ~ManagerAdaptor();
+    ManagerAdaptor(const ManagerAdaptor&) = delete;
+    ManagerAdaptor& operator=(const ManagerAdaptor&) = delete;
+
+    // Signals, for the daemon to call when its state changes. Each flushes
+    // the connection (BusEventDriver::refresh()).
+    // PathStateChanged for each change (path_state_changes()).
+    void publish_path_changes(std::span<const PathStateChange> changes);
+    void publish_policy_changed(const std::string& reason);
+    // PropertiesChanged for State; call when backend.state() changed.
+    void publish_state_changed();
+
+  private:
+    using PairList = std::vector<PairStruct>;
+
+    PairList Rank(const std::vector<std::string>& destinations, const Details& options) override;
+    void RankHost(sdbus::Result<PairList>&& result, std::string host, Details options) override;
+    std::vector<PathStruct> ListPaths() override;
+    void Reload(sdbus::Result<>&& result) override;
+    std::string Version() override;
+    std::string State() override;
+
+    // Rank as it is served: the reply written directly (PairWriter::write).
+    void rank_call(sdbus::MethodCall call);
+    std::string current_sender() const;
+
+    BusEventDriver& driver_;
+    ManagerBackend& backend_;
+    Settings settings_;
+    PairWriter pairs_;
+    Authorizer authorizer_;
+    HostResolver resolver_;
+};
+
+}  // namespace multi6d::dbus

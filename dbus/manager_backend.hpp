@@ -1,0 +1,51 @@
+// What the D-Bus adaptor (manager_adaptor.hpp) asks of the daemon. The daemon
+// implements it from its host model, prober and configuration; tests use a
+// fake. Every call happens on the daemon's event loop thread and must not
+// block (no I/O that waits).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "address.hpp"
+#include "path_report.hpp"
+#include "ranking.hpp"
+#include "ranking_snapshot.hpp"
+
+namespace multi6d::dbus {
+
+struct RankOptions {
+    RankPreference preference = RankPreference::Latency;
+    friend bool operator==(const RankOptions&, const RankOptions&) = default;
+};
+
+struct ReloadResult {
+    bool ok = true;
+    // When !ok: why the new configuration was refused (the running one is
+    // kept), e.g. "multi6d.toml:3:1: unknown key 'foo'"; one error per line.
+    std::string error;
+};
+
+class ManagerBackend {
+  public:
+    virtual ~ManagerBackend() = default;
+
+    // Every usable pair for `destinations` (already validated: 1–64
+    // addresses), best first: RankingSnapshot::rank() over the current paths
+    // and the applied policy table. The pairs and the paths they point to
+    // need to stay valid only until the next backend call.
+    // Called for every Rank: keep it cheap (precompute on change, not here).
+    virtual std::span<const RankedPairReport> rank(std::span<const Address> destinations,
+                                                   const RankOptions& options) = 0;
+    // Every path, in path_reports() order; valid until the next backend call.
+    virtual std::span<const PathReport> list_paths() = 0;
+    // The State property: "starting", "running", "degraded", "no-paths",
+    // "stopping" (manager_state() computes the middle three).
+    virtual std::string state() = 0;
+    // Re-reads the configuration; the caller has been authorized already.
+    // On success the adaptor emits PolicyChanged("reload").
+    virtual ReloadResult reload() = 0;
+};
+
+}  // namespace multi6d::dbus

@@ -1,0 +1,209 @@
+#include "commands.hpp"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "ctl_format.hpp"
+#include "manager1_proxy.h"
+#include "names.hpp"
+
+namespace multi6d::ctl {
+
+namespace {
+
+// Method calls that may wait for polkit's authentication dialog.
+constexpr auto reload_timeout = std::chrono::seconds(150);
+
+class ManagerProxy final
+    : public sdbus::ProxyInterfaces<org::multi6d::Manager1_proxy, sdbus::Properties_proxy> {
+  public:
+    std::function<void(const std::string&, const std::string&, const Details&)> on_path_state;
+    std::function<void(const std::string&)> on_policy;
+    std::function<void(const std::string&)> on_state;
+
+    explicit ManagerProxy(sdbus::IConnection& bus)
+        : ProxyInterfaces(bus, dbus::bus_name, dbus::object_path) {}
+    ~ManagerProxy() { unregisterProxy(); }
+    ManagerProxy(const ManagerProxy&) = delete;
+    ManagerProxy& operator=(const ManagerProxy&) = delete;
+
+    // Subscribes to the signals (bus match rules); only monitor needs it.
+    void subscribe() { registerProxy(); }
+
+    // Reload with a timeout that leaves room for an authentication dialog.
+    void reload() {
+        getProxy()
+            .callMethod("Reload")
+            .onInterface(org::multi6d::Manager1_proxy::INTERFACE_NAME)
+            .withTimeout(reload_timeout);
+    }
+
+  private:
+    void onPathStateChanged(const std::string& path, const std::string& state,
+                            const Details& details) override {
+        if (on_path_state) {
+            on_path_state(path, state, details);
+        }
+    }
+    void onPolicyChanged(const std::string& reason) override {
+        if (on_policy) {
+            on_policy(reason);
+        }
+    }
+    void onPropertiesChanged(const std::string& interface, const Details& changed,
+                             const std::vector<std::string>&) override {
+        const auto it = changed.find("State");
+        if (interface == dbus::manager_interface && it != changed.end() &&
+            it->second.containsValueOfType<std::string>() && on_state) {
+            on_state(it->second.get<std::string>());
+        }
+    }
+};
+
+void print(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+Details rank_options(const Invocation& inv) {
+    Details options;
+    if (inv.preference) {
+        options.emplace("preference", sdbus::Variant(*inv.preference));
+    }
+    return options;
+}
+
+int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
+    // SIGINT/SIGTERM end the monitor cleanly (exit 0) through a signalfd
+    // polled next to the bus.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigprocmask(SIG_BLOCK, &signals, nullptr);
+    const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
+    if (signal_fd < 0) {
+        std::perror("multi6ctl: signalfd");
+        return exit_code::failure;
+    }
+
+    manager.on_path_state = [json](const std::string& p, const std::string& s, const Details& d) {
+        print(format_path_event(p, s, d, json));
+    };
+    manager.on_policy = [json](const std::string& r) { print(format_policy_event(r, json)); };
+    manager.on_state = [json](const std::string& s) { print(format_state_event(s, json)); };
+    manager.subscribe();
+    // Follow the daemon coming and going, too.
+    bus.addMatch(
+        "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+        "member='NameOwnerChanged',arg0='" +
+            std::string(dbus::bus_name) + "'",
+        [json](sdbus::Message& m) {
+            std::string name, old_owner, new_owner;
+            m >> name >> old_owner >> new_owner;
+            print(format_daemon_event(!new_owner.empty(), json));
+        },
+        sdbus::floating_slot);
+
+    // The starting point, printed once the subscriptions are in place.
+    try {
+        print(format_state_event(manager.State(), json));
+    } catch (const sdbus::Error& e) {
+        if (exit_code_for(e.getName()) != exit_code::unreachable) {
+            throw;
+        }
+        print(format_daemon_event(false, json));
+    }
+
+    for (;;) {
+        while (bus.processPendingRequest()) {
+        }
+        const auto poll_data = bus.getEventLoopPollData();
+        pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {signal_fd, POLLIN, 0}};
+        if (poll(fds, 2, poll_data.getPollTimeout()) < 0 && errno != EINTR) {
+            std::perror("multi6ctl: poll");
+            close(signal_fd);
+            return exit_code::failure;
+        }
+        if ((fds[1].revents & POLLIN) != 0) {
+            close(signal_fd);
+            return exit_code::ok;
+        }
+    }
+}
+
+int run_command(sdbus::IConnection& bus, const Invocation& inv) {
+    ManagerProxy manager(bus);
+    if (inv.command == "status") {
+        Status status;
+        status.version = manager.Version();
+        status.state = manager.State();
+        status.paths = manager.ListPaths();
+        print(format_status(status, inv.json));
+    } else if (inv.command == "paths") {
+        print(format_paths(manager.ListPaths(), inv.json));
+    } else if (inv.command == "rank") {
+        const auto pairs = inv.host ? manager.RankHost(*inv.host, rank_options(inv))
+                                    : manager.Rank(inv.args, rank_options(inv));
+        print(format_pairs(pairs, inv.json));
+    } else if (inv.command == "reload") {
+        manager.reload();
+    } else if (inv.command == "monitor") {
+        return monitor(bus, manager, inv.json);
+    } else {
+        std::cerr << "multi6ctl: unknown command '" << inv.command << "'\n";
+        return exit_code::usage;
+    }
+    return exit_code::ok;
+}
+
+}  // namespace
+
+int exit_code_for(const std::string& name) {
+    if (name == dbus::error::not_authorized || name == "org.freedesktop.DBus.Error.AccessDenied" ||
+        name == "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") {
+        return exit_code::not_authorized;
+    }
+    if (name == dbus::error::invalid_argument || name == "org.freedesktop.DBus.Error.InvalidArgs") {
+        return exit_code::invalid_argument;
+    }
+    if (name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
+        name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
+        name == "org.freedesktop.DBus.Error.NoServer" ||
+        name == "org.freedesktop.DBus.Error.Disconnected" ||
+        name == "org.freedesktop.DBus.Error.FileNotFound" ||
+        name == "org.freedesktop.DBus.Error.UnknownObject") {
+        return exit_code::unreachable;
+    }
+    return exit_code::failure;
+}
+
+int run(const Invocation& inv) {
+    std::unique_ptr<sdbus::IConnection> bus;
+    try {
+        bus = sdbus::createSystemBusConnection();
+    } catch (const sdbus::Error& e) {
+        std::cerr << "multi6ctl: cannot connect to the system bus: " << e.getMessage() << "\n";
+        return exit_code::unreachable;
+    }
+    try {
+        return run_command(*bus, inv);
+    } catch (const sdbus::Error& e) {
+        const int code = exit_code_for(e.getName());
+        if (code == exit_code::unreachable) {
+            std::cerr << "multi6ctl: multi6d is not running (" << e.getName() << ")\n";
+        } else {
+            std::cerr << "multi6ctl: " << e.getMessage() << " (" << e.getName() << ")\n";
+        }
+        return code;
+    }
+}
+
+}  // namespace multi6d::ctl

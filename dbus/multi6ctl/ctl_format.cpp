@@ -1,0 +1,209 @@
+#include "ctl_format.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+
+#include "json.hpp"
+
+namespace multi6d::ctl {
+
+namespace {
+
+// A string detail, or "-" when absent or of another type.
+std::string text_of(const Details& d, const std::string& key) {
+    const auto it = d.find(key);
+    if (it == d.end()) {
+        return "-";
+    }
+    if (it->second.containsValueOfType<std::string>()) {
+        const std::string s = it->second.get<std::string>();
+        return s.empty() ? "-" : s;
+    }
+    if (it->second.containsValueOfType<std::uint32_t>()) {
+        return std::to_string(it->second.get<std::uint32_t>());
+    }
+    if (it->second.containsValueOfType<std::vector<std::string>>()) {
+        std::string out;
+        for (const std::string& s : it->second.get<std::vector<std::string>>()) {
+            out += (out.empty() ? "" : ",") + s;
+        }
+        return out.empty() ? "-" : out;
+    }
+    return "-";
+}
+
+using Row = std::vector<std::string>;
+
+// Columns separated by two spaces, each as wide as its widest cell; the
+// last column is not padded.
+std::string table(const Row& header, const std::vector<Row>& rows) {
+    std::vector<std::size_t> width(header.size(), 0);
+    const auto measure = [&width](const Row& r) {
+        for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) {
+            width[i] = std::max(width[i], r[i].size());
+        }
+    };
+    measure(header);
+    for (const Row& r : rows) {
+        measure(r);
+    }
+    std::string out;
+    const auto emit = [&](const Row& r) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            line += r[i];
+            if (i + 1 < r.size()) {
+                line.append(width[i] - r[i].size() + 2, ' ');
+            }
+        }
+        out += line + "\n";
+    };
+    emit(header);
+    for (const Row& r : rows) {
+        emit(r);
+    }
+    return out;
+}
+
+std::string json_array(const std::vector<std::string>& objects) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        out += (i == 0 ? "" : ",") + objects[i];
+    }
+    return out + "]\n";
+}
+
+std::string state_of(const Path& p) {
+    return text_of(std::get<1>(p), "state");
+}
+
+}  // namespace
+
+std::string format_rtt(const Details& d, const std::string& key) {
+    const auto it = d.find(key);
+    if (it == d.end() || !it->second.containsValueOfType<std::uint64_t>()) {
+        return "-";
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1fms",
+                  static_cast<double>(it->second.get<std::uint64_t>()) / 1000.0);
+    return buffer;
+}
+
+std::string format_loss(const Details& d) {
+    const auto it = d.find("loss");
+    if (it == d.end() || !it->second.containsValueOfType<double>()) {
+        return "-";
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", it->second.get<double>() * 100.0);
+    return buffer;
+}
+
+std::string format_pairs(const std::vector<Pair>& pairs, bool json) {
+    if (json) {
+        std::vector<std::string> objects;
+        for (const Pair& p : pairs) {
+            const std::string members = json_members(std::get<2>(p));
+            objects.push_back("{\"source\":" + json_string(std::get<0>(p)) +
+                              ",\"destination\":" + json_string(std::get<1>(p)) +
+                              (members.empty() ? "" : "," + members) + "}");
+        }
+        return json_array(objects);
+    }
+    std::vector<Row> rows;
+    for (const Pair& p : pairs) {
+        const Details& d = std::get<2>(p);
+        rows.push_back({std::get<0>(p), std::get<1>(p), text_of(d, "uplink"), text_of(d, "router"),
+                        text_of(d, "state"), format_rtt(d, "rtt_usec"), format_loss(d),
+                        text_of(d, "rule")});
+    }
+    return table({"SOURCE", "DESTINATION", "UPLINK", "ROUTER", "STATE", "RTT", "LOSS", "RULE"},
+                 rows);
+}
+
+std::string format_paths(const std::vector<Path>& paths, bool json) {
+    if (json) {
+        std::vector<std::string> objects;
+        for (const Path& p : paths) {
+            Details d = std::get<1>(p);
+            d.insert_or_assign("path", sdbus::Variant(std::get<0>(p)));
+            objects.push_back(json_object(d));
+        }
+        return json_array(objects);
+    }
+    std::vector<Row> rows;
+    for (const Path& p : paths) {
+        const Details& d = std::get<1>(p);
+        rows.push_back({std::get<0>(p), text_of(d, "uplink"), text_of(d, "state"),
+                        format_rtt(d, "rtt_usec"), format_loss(d), text_of(d, "cost"),
+                        text_of(d, "addresses")});
+    }
+    return table({"PATH", "UPLINK", "STATE", "RTT", "LOSS", "COST", "ADDRESSES"}, rows);
+}
+
+std::string format_status(const Status& status, bool json) {
+    std::map<std::string, unsigned> by_state;
+    for (const char* s : {"up", "unknown", "degraded", "down"}) {
+        by_state[s] = 0;
+    }
+    for (const Path& p : status.paths) {
+        ++by_state[state_of(p)];
+    }
+    if (json) {
+        std::string counts;
+        for (const auto& [state, n] : by_state) {
+            counts += (counts.empty() ? "" : ",") + json_string(state) + ":" + std::to_string(n);
+        }
+        return "{\"version\":" + json_string(status.version) +
+               ",\"state\":" + json_string(status.state) +
+               ",\"paths\":" + std::to_string(status.paths.size()) + ",\"paths_by_state\":{" +
+               counts + "}}\n";
+    }
+    std::string counts;
+    for (const char* s : {"up", "unknown", "degraded", "down"}) {
+        counts += (counts.empty() ? "" : ", ") + std::to_string(by_state[s]) + " " + s;
+    }
+    for (const auto& [state, n] : by_state) {
+        if (state != "up" && state != "unknown" && state != "degraded" && state != "down") {
+            counts += ", " + std::to_string(n) + " " + state;
+        }
+    }
+    return "Version: " + status.version + "\nState:   " + status.state +
+           "\nPaths:   " + std::to_string(status.paths.size()) + " (" + counts + ")\n";
+}
+
+std::string format_path_event(const std::string& path, const std::string& state,
+                              const Details& details, bool json) {
+    if (json) {
+        return "{\"event\":\"path-state\",\"path\":" + json_string(path) +
+               ",\"state\":" + json_string(state) + ",\"details\":" + json_object(details) + "}\n";
+    }
+    return "path-state " + path + " " + state + "\n";
+}
+
+std::string format_policy_event(const std::string& reason, bool json) {
+    if (json) {
+        return "{\"event\":\"policy-changed\",\"reason\":" + json_string(reason) + "}\n";
+    }
+    return "policy-changed " + reason + "\n";
+}
+
+std::string format_state_event(const std::string& state, bool json) {
+    if (json) {
+        return "{\"event\":\"state\",\"state\":" + json_string(state) + "}\n";
+    }
+    return "state " + state + "\n";
+}
+
+std::string format_daemon_event(bool running, bool json) {
+    if (json) {
+        return std::string("{\"event\":\"daemon\",\"running\":") + (running ? "true" : "false") +
+               "}\n";
+    }
+    return running ? "daemon started\n" : "daemon stopped\n";
+}
+
+}  // namespace multi6d::ctl

@@ -1,0 +1,57 @@
+#include "snapshot_backend.hpp"
+
+#include <utility>
+
+namespace multi6d::dbus {
+
+SnapshotBackend::SnapshotBackend(std::function<ReloadResult()> reload)
+    : reload_(std::move(reload)) {}
+
+SnapshotUpdate SnapshotBackend::update(std::vector<PathReport> paths, PolicyTable policy) {
+    const std::vector<PathReport> before(snapshot_.paths().begin(), snapshot_.paths().end());
+    const bool table_changed = !(policy == snapshot_.policy());
+    const std::string old_state = state();
+    snapshot_.update(std::move(paths), std::move(policy));
+    SnapshotUpdate u;
+    u.changes = path_state_changes(before, snapshot_.paths());
+    u.state_changed = state() != old_state;
+    u.policy_changed = table_changed || !u.changes.empty();
+    return u;
+}
+
+bool SnapshotBackend::set_lifecycle(std::optional<std::string> lifecycle) {
+    const std::string old_state = state();
+    lifecycle_ = std::move(lifecycle);
+    return state() != old_state;
+}
+
+std::span<const RankedPairReport> SnapshotBackend::rank(std::span<const Address> destinations,
+                                                        const RankOptions& options) {
+    return snapshot_.rank(destinations, options.preference);
+}
+
+std::span<const PathReport> SnapshotBackend::list_paths() {
+    return snapshot_.paths();
+}
+
+std::string SnapshotBackend::state() {
+    return lifecycle_ ? *lifecycle_ : manager_state(snapshot_.paths());
+}
+
+ReloadResult SnapshotBackend::reload() {
+    return reload_ ? reload_() : ReloadResult{false, "reload is not available"};
+}
+
+void publish(ManagerAdaptor& adaptor, const SnapshotUpdate& update) {
+    if (!update.changes.empty()) {
+        adaptor.publish_path_changes(update.changes);
+    }
+    if (update.state_changed) {
+        adaptor.publish_state_changed();
+    }
+    if (update.policy_changed) {
+        adaptor.publish_policy_changed("paths");
+    }
+}
+
+}  // namespace multi6d::dbus

@@ -1,0 +1,301 @@
+#include "wire.hpp"
+
+#include <cstdint>
+
+#include "names.hpp"
+
+namespace multi6d::dbus {
+
+namespace {
+
+// Caps the cache when paths churn (e.g. routers coming and going): start
+// over rather than grow.
+constexpr std::size_t max_cached_paths = 256;
+
+// Quotes a caller-supplied value for an error message, cut to a readable
+// length so a huge argument does not become a huge error.
+std::string quoted(const std::string& value) {
+    constexpr std::size_t max_shown = 80;
+    if (value.size() <= max_shown) {
+        return "'" + value + "'";
+    }
+    return "'" + value.substr(0, max_shown) + "...' (" + std::to_string(value.size()) +
+           " characters)";
+}
+
+std::string_view router_preference_name(RouterPreference p) {
+    switch (p) {
+        case RouterPreference::High:
+            return "high";
+        case RouterPreference::Low:
+            return "low";
+        case RouterPreference::Medium:
+            break;
+    }
+    return "medium";
+}
+
+// The details of a path in ListPaths and PathStateChanged (see the XML).
+Details common_details(const PathReport& path) {
+    Details d;
+    d.emplace("path", sdbus::Variant(path.id));
+    d.emplace("uplink", sdbus::Variant(path.uplink));
+    d.emplace("prefix", sdbus::Variant(path.key.prefix.to_string()));
+    d.emplace("router", sdbus::Variant(path.key.router.to_string()));
+    d.emplace("state", sdbus::Variant(std::string(path_health_name(path.metrics.state))));
+    const PathMetrics& m = path.metrics;
+    if (m.rtt) {
+        d.emplace("rtt_usec", sdbus::Variant(static_cast<std::uint64_t>(m.rtt->count())));
+    }
+    if (m.rtt_variation) {
+        d.emplace("rtt_variation_usec",
+                  sdbus::Variant(static_cast<std::uint64_t>(m.rtt_variation->count())));
+    }
+    if (m.loss) {
+        d.emplace("loss", sdbus::Variant(*m.loss));
+    }
+    d.emplace("cost", sdbus::Variant(static_cast<std::uint32_t>(m.cost)));
+    return d;
+}
+
+bool host_char_ok(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == ':';
+}
+
+}  // namespace
+
+sdbus::Error invalid_argument(const std::string& message) {
+    return sdbus::Error(error::invalid_argument, message);
+}
+
+std::vector<Address> parse_destinations(const std::vector<std::string>& destinations) {
+    if (destinations.empty()) {
+        throw invalid_argument("no destination given (1 to " + std::to_string(max_destinations) +
+                               " addresses expected)");
+    }
+    if (destinations.size() > max_destinations) {
+        throw invalid_argument("too many destinations: " + std::to_string(destinations.size()) +
+                               " (at most " + std::to_string(max_destinations) + ")");
+    }
+    std::vector<Address> out;
+    out.reserve(destinations.size());
+    for (const std::string& text : destinations) {
+        const auto a = Address::parse(text);
+        if (!a) {
+            throw invalid_argument("invalid destination address " + quoted(text) +
+                                   " (an IPv6 or IPv4 address expected)");
+        }
+        if (a->is_unspecified()) {
+            throw invalid_argument("invalid destination address " + quoted(text) +
+                                   " (the unspecified address)");
+        }
+        out.push_back(*a);
+    }
+    return out;
+}
+
+namespace {
+
+// The rules for one option, shared by parse_rank_options() (sdbus values)
+// and read_rank_options() (straight from the message). `type` is the D-Bus
+// signature of the value; read_string() reads it as a string.
+template <typename ReadString>
+void apply_rank_option(RankOptions& parsed, const std::string& key, const std::string& type,
+                       ReadString read_string) {
+    if (key != "preference") {
+        throw invalid_argument("unknown option " + quoted(key) + " (known: preference)");
+    }
+    if (type != "s") {
+        throw invalid_argument("option 'preference' must be a string (type 's'), not '" + type +
+                               "'");
+    }
+    const std::string text = read_string();
+    const auto p = parse_rank_preference(text);
+    if (!p) {
+        throw invalid_argument("invalid value " + quoted(text) +
+                               " for option 'preference' (latency, cost or stability)");
+    }
+    parsed.preference = *p;
+}
+
+}  // namespace
+
+RankOptions parse_rank_options(const Details& options) {
+    RankOptions parsed;
+    for (const auto& [key, value] : options) {
+        apply_rank_option(parsed, key, value.peekValueType(),
+                          [&value] { return value.get<std::string>(); });
+    }
+    return parsed;
+}
+
+RankOptions read_rank_options(sdbus::Message& message) {
+    RankOptions parsed;
+    message.enterContainer("{sv}");
+    while (message.enterDictEntry("sv")) {
+        std::string key;
+        message >> key;
+        std::string type;
+        std::string contents;
+        message.peekType(type, contents);
+        apply_rank_option(parsed, key, contents, [&message, &contents] {
+            std::string text;
+            message.enterVariant(contents);
+            message >> text;
+            message.exitVariant();
+            return text;
+        });
+        message.exitDictEntry();
+    }
+    message.clearFlags();
+    message.exitContainer();
+    return parsed;
+}
+
+void check_host(const std::string& host) {
+    if (host.empty()) {
+        throw invalid_argument("empty host name");
+    }
+    if (host.size() > max_host_length) {
+        throw invalid_argument("host name too long: " + std::to_string(host.size()) +
+                               " characters (at most " + std::to_string(max_host_length) + ")");
+    }
+    for (const char c : host) {
+        if (!host_char_ok(c)) {
+            throw invalid_argument("invalid host name " + quoted(host) +
+                                   " (letters, digits, '-', '.', '_' and ':' only)");
+        }
+    }
+}
+
+Details path_details(const PathReport& path) {
+    Details d = common_details(path);
+    d.emplace("interface", sdbus::Variant(path.interface));
+    std::vector<std::string> addresses;
+    addresses.reserve(path.addresses.size());
+    for (const SourceCandidate& a : path.addresses) {
+        addresses.push_back(a.address.to_string());
+    }
+    d.emplace("addresses", sdbus::Variant(addresses));
+    d.emplace("default_router", sdbus::Variant(path.default_router));
+    d.emplace("router_preference",
+              sdbus::Variant(std::string(router_preference_name(path.router_preference))));
+    return d;
+}
+
+const PairWriter::PathStrings& PairWriter::strings_of(const PathReport& path) {
+    const auto it = paths_.find(path.id);
+    if (it != paths_.end() && it->second.path == path) {
+        return it->second;
+    }
+    if (it == paths_.end() && paths_.size() >= max_cached_paths) {
+        paths_.clear();
+    }
+    PathStrings& s = paths_[path.id];
+    s.path = path;
+    s.id = path.id;
+    s.uplink = path.uplink;
+    s.router = path.key.router.to_string();
+    s.state = path_health_name(path.metrics.state);
+    s.sources.clear();
+    for (const SourceCandidate& a : path.addresses) {
+        s.sources.emplace_back(a.address, a.address.to_string());
+    }
+    return s;
+}
+
+const std::string& PairWriter::source_text(const RankedPairReport& pair) {
+    if (pair.path != nullptr) {
+        for (const auto& [address, text] : strings_of(*pair.path).sources) {
+            if (address == pair.source) {
+                return text;
+            }
+        }
+    }
+    scratch_ = pair.source.to_string();
+    return scratch_;
+}
+
+const std::string& PairWriter::destination_text(const Address& destination) {
+    for (const auto& [address, text] : destinations_) {
+        if (address == destination) {
+            return text;
+        }
+    }
+    // Callers repeat destinations; keep the last few spelled out.
+    constexpr std::size_t max_remembered = 64;
+    if (destinations_.size() >= max_remembered) {
+        destinations_.clear();
+    }
+    return destinations_.emplace_back(destination, destination.to_string()).second;
+}
+
+namespace {
+
+template <typename T>
+void write_entry(sdbus::Message& m, const char* key, const char* signature, const T& value) {
+    m.openDictEntry("sv");
+    m << key;
+    m.openVariant(signature);
+    m << value;
+    m.closeVariant();
+    m.closeDictEntry();
+}
+
+}  // namespace
+
+void PairWriter::write(sdbus::Message& m, std::span<const RankedPairReport> pairs) {
+    m.openContainer("(ssa{sv})");
+    for (const RankedPairReport& p : pairs) {
+        m.openStruct("ssa{sv}");
+        m << source_text(p) << destination_text(p.destination);
+        m.openContainer("{sv}");
+        if (p.path != nullptr) {
+            const PathStrings& s = strings_of(*p.path);
+            const PathMetrics& metrics = p.path->metrics;
+            write_entry(m, "path", "s", s.id);
+            write_entry(m, "uplink", "s", s.uplink);
+            write_entry(m, "router", "s", s.router);
+            write_entry(m, "state", "s", s.state);
+            if (metrics.rtt) {
+                write_entry(m, "rtt_usec", "t", static_cast<std::uint64_t>(metrics.rtt->count()));
+            }
+            if (metrics.loss) {
+                write_entry(m, "loss", "d", *metrics.loss);
+            }
+        }
+        write_entry(m, "rule", "s", rank_reason_name(p.reason));
+        m.closeContainer();
+        m.closeStruct();
+    }
+    m.closeContainer();
+}
+
+std::vector<PairStruct> PairWriter::values(std::span<const RankedPairReport> pairs) {
+    std::vector<PairStruct> out;
+    out.reserve(pairs.size());
+    for (const RankedPairReport& p : pairs) {
+        Details d;
+        if (p.path != nullptr) {
+            const PathStrings& s = strings_of(*p.path);
+            const PathMetrics& metrics = p.path->metrics;
+            d.emplace("path", sdbus::Variant(s.id));
+            d.emplace("uplink", sdbus::Variant(s.uplink));
+            d.emplace("router", sdbus::Variant(s.router));
+            d.emplace("state", sdbus::Variant(s.state));
+            if (metrics.rtt) {
+                d.emplace("rtt_usec",
+                          sdbus::Variant(static_cast<std::uint64_t>(metrics.rtt->count())));
+            }
+            if (metrics.loss) {
+                d.emplace("loss", sdbus::Variant(*metrics.loss));
+            }
+        }
+        d.emplace("rule", sdbus::Variant(rank_reason_name(p.reason)));
+        out.emplace_back(source_text(p), destination_text(p.destination), std::move(d));
+    }
+    return out;
+}
+
+}  // namespace multi6d::dbus

@@ -1,0 +1,78 @@
+// Between D-Bus values and multi6d's: argument validation (before any
+// authorization, as systemd's networkd-link-bus.c does) and the a{sv}
+// details of pairs and paths documented in org.multi6d.Manager1.xml.
+#pragma once
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "manager_backend.hpp"
+#include "path_report.hpp"
+
+namespace multi6d::dbus {
+
+using Details = std::map<std::string, sdbus::Variant>;
+using PairStruct = sdbus::Struct<std::string, std::string, Details>;
+using PathStruct = sdbus::Struct<std::string, Details>;
+
+inline constexpr std::size_t max_destinations = 64;
+inline constexpr std::size_t max_host_length = 253;  // RFC 1035 §2.3.4, in text form
+
+// An org.multi6d.Error.InvalidArgument error with this message.
+sdbus::Error invalid_argument(const std::string& message);
+
+// 1–64 addresses; throws InvalidArgument naming the first bad one.
+std::vector<Address> parse_destinations(const std::vector<std::string>& destinations);
+// Known options only, each with its documented type and values; throws
+// InvalidArgument naming the key (and the value) that is wrong.
+RankOptions parse_rank_options(const Details& options);
+// The same, read straight from a method call positioned at its a{sv}
+// argument (no sdbus::Variant per entry: Rank's hot path).
+RankOptions read_rank_options(sdbus::Message& message);
+// A DNS name or address literal: 1–253 characters of letters, digits, '-',
+// '.', '_' and ':' (no spaces, no control characters); throws
+// InvalidArgument otherwise.
+void check_host(const std::string& host);
+
+// The details of a path (ListPaths, PathStateChanged).
+Details path_details(const PathReport& path);
+
+// Rank pairs, as the reply of Rank (written straight into the D-Bus
+// message, see method_override.hpp for why) or as sdbus values with the
+// same content (RankHost's reply). Each pair's details are
+//   path, uplink, router, state, rtt_usec (if measured), loss (if measured),
+//   rule
+// (the other path details are in ListPaths, under the same path id). The
+// strings of a path are prepared once and reused while the path stays the
+// same. Not thread-safe; use on the loop thread.
+class PairWriter {
+  public:
+    // Appends the a(ssa{sv}) of `pairs` to `message`.
+    void write(sdbus::Message& message, std::span<const RankedPairReport> pairs);
+    std::vector<PairStruct> values(std::span<const RankedPairReport> pairs);
+
+  private:
+    struct PathStrings {
+        PathReport path;  // what the strings were made from
+        std::string id;
+        std::string uplink;
+        std::string router;
+        std::string state;
+        std::vector<std::pair<Address, std::string>> sources;
+    };
+    const PathStrings& strings_of(const PathReport& path);
+    const std::string& source_text(const RankedPairReport& pair);
+    const std::string& destination_text(const Address& destination);
+
+    std::map<std::string, PathStrings> paths_;                   // by path id
+    std::vector<std::pair<Address, std::string>> destinations_;  // recently seen
+    std::string scratch_;
+};
+
+}  // namespace multi6d::dbus

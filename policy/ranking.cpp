@@ -1,0 +1,257 @@
+#include "ranking.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "destination_ordering.hpp"
+
+namespace multi6d {
+
+namespace {
+
+constexpr std::uint64_t unknown_metric = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t state_key(PathHealth h) {
+    switch (h) {
+        case PathHealth::Up:
+            return 0;
+        case PathHealth::Unknown:
+            return 1;
+        case PathHealth::Degraded:
+            return 2;
+        case PathHealth::Down:
+            break;
+    }
+    return 3;
+}
+
+std::uint64_t usec_key(const std::optional<std::chrono::microseconds>& d) {
+    if (!d) {
+        return unknown_metric;
+    }
+    return d->count() < 0 ? 0 : static_cast<std::uint64_t>(d->count());
+}
+
+// Loss in parts per billion: integer keys keep the order strict and weak even
+// for values that differ only in the last bits of a double.
+std::uint64_t loss_key(const std::optional<double>& loss) {
+    if (!loss || std::isnan(*loss)) {
+        return unknown_metric;
+    }
+    const double clamped = std::clamp(*loss, 0.0, 1.0);
+    return static_cast<std::uint64_t>(std::llround(clamped * 1e9));
+}
+
+using MetricKeys = std::array<std::uint64_t, 5>;
+
+MetricKeys keys_for(const PathMetrics& m, RankPreference p) {
+    const std::uint64_t state = state_key(m.state);
+    const std::uint64_t rtt = usec_key(m.rtt);
+    const std::uint64_t loss = loss_key(m.loss);
+    const std::uint64_t cost = m.cost;
+    switch (p) {
+        case RankPreference::Cost:
+            return {state, cost, rtt, loss, 0};
+        case RankPreference::Stability:
+            return {state, loss, usec_key(m.rtt_variation), rtt, cost};
+        case RankPreference::Latency:
+            break;
+    }
+    return {state, rtt, loss, cost, 0};
+}
+
+bool is_possible_source(const Address& source, const Address& destination) {
+    return !source.is_multicast() && !source.is_unspecified() &&
+           is_ipv4(source) == is_ipv4(destination);
+}
+
+// The usable candidates, with the metrics of each one's path; addresses are
+// unique, so a source is found again by its address.
+struct Usable {
+    std::vector<SourceCandidate> sources;
+    std::vector<std::size_t> index;  // into the caller's candidates
+    std::vector<const PathMetrics*> metrics;
+
+    const PathMetrics* metrics_of(const Address& a) const {
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            if (sources[i].address == a) {
+                return metrics[i];
+            }
+        }
+        return nullptr;
+    }
+};
+
+Usable usable_candidates(std::span<const RankCandidate> candidates) {
+    Usable u;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const RankCandidate& c = candidates[i];
+        if (c.metrics.state == PathHealth::Down || u.metrics_of(c.source.address) != nullptr ||
+            c.source.address.is_multicast() || c.source.address.is_unspecified()) {
+            continue;
+        }
+        u.sources.push_back(c.source);
+        u.index.push_back(i);
+        u.metrics.push_back(&c.metrics);
+    }
+    return u;
+}
+
+}  // namespace
+
+std::optional<RankPreference> parse_rank_preference(std::string_view text) {
+    if (text == "latency") {
+        return RankPreference::Latency;
+    }
+    if (text == "cost") {
+        return RankPreference::Cost;
+    }
+    if (text == "stability") {
+        return RankPreference::Stability;
+    }
+    return std::nullopt;
+}
+
+std::string_view rank_preference_name(RankPreference preference) {
+    switch (preference) {
+        case RankPreference::Cost:
+            return "cost";
+        case RankPreference::Stability:
+            return "stability";
+        case RankPreference::Latency:
+            break;
+    }
+    return "latency";
+}
+
+std::string_view path_health_name(PathHealth health) {
+    switch (health) {
+        case PathHealth::Up:
+            return "up";
+        case PathHealth::Degraded:
+            return "degraded";
+        case PathHealth::Down:
+            return "down";
+        case PathHealth::Unknown:
+            break;
+    }
+    return "unknown";
+}
+
+int compare_path_metrics(const PathMetrics& a, const PathMetrics& b, RankPreference preference) {
+    const MetricKeys ka = keys_for(a, preference);
+    const MetricKeys kb = keys_for(b, preference);
+    if (ka < kb) {
+        return -1;
+    }
+    return kb < ka ? 1 : 0;
+}
+
+std::string rank_reason_name(const RankReason& reason) {
+    switch (reason.kind) {
+        case RankReason::Kind::Source:
+            return reason.rule == source_rule::next_hop ? std::string("source-5.5")
+                                                        : "source-" + std::to_string(reason.rule);
+        case RankReason::Kind::Destination:
+            return "destination-" + std::to_string(reason.rule);
+        case RankReason::Kind::None:
+            break;
+    }
+    return "none";
+}
+
+std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
+                                   std::span<const Address> destinations,
+                                   const RankingContext& ctx) {
+    const Usable usable = usable_candidates(candidates);
+
+    std::vector<Address> unique_destinations;
+    std::vector<std::size_t> destination_index;
+    for (std::size_t i = 0; i < destinations.size(); ++i) {
+        if (std::find(unique_destinations.begin(), unique_destinations.end(), destinations[i]) ==
+            unique_destinations.end()) {
+            unique_destinations.push_back(destinations[i]);
+            destination_index.push_back(i);
+        }
+    }
+
+    const RankPreference preference = ctx.preference;
+    const auto compare_sources_by_path = [&usable, preference](const SourceCandidate& a,
+                                                               const SourceCandidate& b) {
+        const PathMetrics* ma = usable.metrics_of(a.address);
+        const PathMetrics* mb = usable.metrics_of(b.address);
+        return ma != nullptr && mb != nullptr ? compare_path_metrics(*ma, *mb, preference) : 0;
+    };
+
+    DestinationOrderingContext dctx;
+    dctx.source_selection.policy = ctx.policy;
+    dctx.source_selection.performance = compare_sources_by_path;
+    dctx.performance = [&compare_sources_by_path](const RankedDestination& a,
+                                                  const RankedDestination& b) {
+        return a.source && b.source ? compare_sources_by_path(*a.source, *b.source) : 0;
+    };
+    const SourceSelectionContext& sctx = dctx.source_selection;
+
+    const std::vector<RankedDestination> ordered =
+        order_destinations(unique_destinations, usable.sources, dctx);
+
+    std::vector<RankedPair> pairs;
+    std::vector<std::size_t> order;  // positions in usable.sources
+    for (std::size_t e = 0; e < ordered.size(); ++e) {
+        const RankedDestination& entry = ordered[e];
+        if (!entry.source) {
+            continue;  // Rule 1 put every such destination last
+        }
+        const Address& d = entry.destination;
+        order.clear();
+        for (std::size_t s = 0; s < usable.sources.size(); ++s) {
+            if (is_possible_source(usable.sources[s].address, d)) {
+                order.push_back(s);
+            }
+        }
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return compare_sources(usable.sources[a], usable.sources[b], d, sctx).winner ==
+                   Winner::First;
+        });
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            RankedPair pair;
+            pair.candidate = usable.index[order[k]];
+            pair.destination = destination_index[entry.input_index];
+            if (k + 1 < order.size()) {
+                const int rule =
+                    compare_sources(usable.sources[order[k]], usable.sources[order[k + 1]], d, sctx)
+                        .rule;
+                pair.reason = rule == source_rule::none
+                                  ? RankReason{}
+                                  : RankReason{RankReason::Kind::Source, rule};
+            } else if (e + 1 < ordered.size() && ordered[e + 1].source) {
+                pair.reason = RankReason{RankReason::Kind::Destination, entry.rule};
+            }
+            pairs.push_back(pair);
+        }
+    }
+    return pairs;
+}
+
+PolicyTable applied_policy_table(const PolicyTable& base, const std::set<LabelRow>& labels) {
+    PolicyTable table = base;
+    for (const LabelRow& l : labels) {
+        if (l.ifindex != 0) {
+            continue;  // multi6d writes global rows only; see kernel_state.hpp
+        }
+        Precedence precedence = unmatched_precedence;
+        for (const PolicyRow& r : base.rows()) {  // longest prefix first
+            if (r.prefix.contains(l.prefix)) {
+                precedence = r.precedence;
+                break;
+            }
+        }
+        table.set_row(PolicyRow{l.prefix, precedence, l.label});
+    }
+    return table;
+}
+
+}  // namespace multi6d

@@ -1,0 +1,212 @@
+// m6-bench-dbus: the D-Bus quality bar of DESIGN.md §6. On one sd-bus
+// connection to the system bus (DBUS_SYSTEM_BUS_ADDRESS), calls
+// org.multi6d.Manager1.Rank and org.freedesktop.DBus.Peer.Ping on
+// org.multi6d1 alternately (Rank first on even rounds, Ping first on odd
+// ones, so neither always follows the other), timing each sd_bus_call()
+// from sending the built message to having the reply. Prints p50 and p99 of
+// each and their ratios.
+//   usage: m6-bench-dbus [--count N] [--warmup N] [--preference P]
+//                        [--vary N] [--only rank|ping] [DEST...]
+// Defaults: 20000 calls of each, 1000 warm-up rounds, one destination
+// (2001:db8:ffff::1: one address per host name is the common case).
+// --vary N cycles the last destination through N different addresses, so
+// the daemon cannot answer from its memory of recent requests (N > 8 defeats
+// RankingSnapshot's memo). --only (diagnostics) sends that call in both slots.
+#include <systemd/sd-bus.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* service = "org.multi6d1";
+constexpr const char* path = "/org/multi6d1";
+
+struct Options {
+    long count = 20000;
+    long warmup = 1000;
+    std::string preference = "latency";
+    std::string only;  // diagnostics: "rank" or "ping" times one kind alone
+    long vary = 0;
+    std::vector<std::string> destinations;
+};
+
+[[noreturn]] void die(const char* what, int r) {
+    std::fprintf(stderr, "m6-bench-dbus: %s: %s\n", what, std::strerror(-r));
+    std::exit(1);
+}
+
+sd_bus_message* rank_message(sd_bus* bus, const Options& o, long round) {
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_method_call(bus, &m, service, path, "org.multi6d.Manager1", "Rank");
+    if (r < 0) {
+        die("new Rank call", r);
+    }
+    r = sd_bus_message_open_container(m, 'a', "s");
+    for (std::size_t i = 0; i < o.destinations.size(); ++i) {
+        std::string d = o.destinations[i];
+        if (o.vary > 0 && i + 1 == o.destinations.size()) {
+            // Same prefix, another interface ID: the same ranking work.
+            d = "2001:db8:ffff::" + std::to_string(1000 + round % o.vary);
+        }
+        r = r < 0 ? r : sd_bus_message_append(m, "s", d.c_str());
+    }
+    r = r < 0 ? r : sd_bus_message_close_container(m);
+    r = r < 0 ? r : sd_bus_message_append(m, "a{sv}", 1, "preference", "s", o.preference.c_str());
+    if (r < 0) {
+        die("build Rank call", r);
+    }
+    return m;
+}
+
+sd_bus_message* ping_message(sd_bus* bus) {
+    sd_bus_message* m = nullptr;
+    const int r =
+        sd_bus_message_new_method_call(bus, &m, service, path, "org.freedesktop.DBus.Peer", "Ping");
+    if (r < 0) {
+        die("new Ping call", r);
+    }
+    return m;
+}
+
+// The number of pairs in one Rank reply (printed, so a run that ranks
+// nothing cannot pass for a fast one).
+unsigned count_pairs(sd_bus* bus, const Options& o) {
+    sd_bus_message* m = rank_message(bus, o, 0);
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* reply = nullptr;
+    int r = sd_bus_call(bus, m, 0, &error, &reply);
+    sd_bus_message_unref(m);
+    if (r < 0) {
+        std::fprintf(stderr, "m6-bench-dbus: Rank failed: %s: %s\n",
+                     error.name != nullptr ? error.name : "?",
+                     error.message != nullptr ? error.message : std::strerror(-r));
+        std::exit(1);
+    }
+    unsigned n = 0;
+    r = sd_bus_message_enter_container(reply, 'a', "(ssa{sv})");
+    while (r > 0 && (r = sd_bus_message_skip(reply, "(ssa{sv})")) > 0) {
+        ++n;
+    }
+    sd_bus_message_unref(reply);
+    return n;
+}
+
+// One call; returns its duration in microseconds.
+double timed_call(sd_bus* bus, sd_bus_message* m, const char* what) {
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* reply = nullptr;
+    const auto start = Clock::now();
+    const int r = sd_bus_call(bus, m, 0, &error, &reply);
+    const auto end = Clock::now();
+    if (r < 0) {
+        std::fprintf(stderr, "m6-bench-dbus: %s failed: %s: %s\n", what,
+                     error.name != nullptr ? error.name : "?",
+                     error.message != nullptr ? error.message : std::strerror(-r));
+        std::exit(1);
+    }
+    sd_bus_message_unref(reply);
+    sd_bus_message_unref(m);
+    return std::chrono::duration<double, std::micro>(end - start).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+long number(const char* text) {
+    char* end = nullptr;
+    const long n = std::strtol(text, &end, 10);
+    if (end == text || *end != '\0' || n < 1) {
+        std::fprintf(stderr, "m6-bench-dbus: not a positive number: %s\n", text);
+        std::exit(2);
+    }
+    return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--count" || a == "--warmup" || a == "--preference" || a == "--only" ||
+             a == "--vary") &&
+            i + 1 < argc) {
+            const char* v = argv[++i];
+            if (a == "--count") {
+                o.count = number(v);
+            } else if (a == "--vary") {
+                o.vary = number(v);
+            } else if (a == "--warmup") {
+                o.warmup = number(v);
+            } else if (a == "--only") {
+                o.only = v;
+            } else {
+                o.preference = v;
+            }
+        } else if (!a.empty() && a[0] == '-') {
+            std::fprintf(stderr,
+                         "usage: m6-bench-dbus [--count N] [--warmup N] [--preference P] "
+                         "[--vary N] [--only rank|ping] [DEST...]\n");
+            return 2;
+        } else {
+            o.destinations.push_back(a);
+        }
+    }
+    if (o.destinations.empty()) {
+        o.destinations = {"2001:db8:ffff::1"};
+    }
+
+    sd_bus* bus = nullptr;
+    if (const int r = sd_bus_open_system(&bus); r < 0) {
+        die("connect to the system bus", r);
+    }
+    const unsigned pairs = count_pairs(bus, o);
+    std::vector<double> rank;
+    std::vector<double> ping;
+    rank.reserve(static_cast<std::size_t>(o.count));
+    ping.reserve(static_cast<std::size_t>(o.count));
+    for (long i = 0; i < o.warmup + o.count; ++i) {
+        // Messages are built before the clock starts: only the calls count.
+        sd_bus_message* r_msg = o.only == "ping" ? ping_message(bus) : rank_message(bus, o, i);
+        sd_bus_message* p_msg = o.only == "rank" ? rank_message(bus, o, i) : ping_message(bus);
+        double r_us = 0;
+        double p_us = 0;
+        if (i % 2 == 0) {
+            r_us = timed_call(bus, r_msg, "Rank");
+            p_us = timed_call(bus, p_msg, "Ping");
+        } else {
+            p_us = timed_call(bus, p_msg, "Ping");
+            r_us = timed_call(bus, r_msg, "Rank");
+        }
+        if (i >= o.warmup) {
+            rank.push_back(r_us);
+            ping.push_back(p_us);
+        }
+    }
+    sd_bus_flush_close_unref(bus);
+
+    const double r50 = percentile(rank, 0.50);
+    const double r99 = percentile(rank, 0.99);
+    const double p50 = percentile(ping, 0.50);
+    const double p99 = percentile(ping, 0.99);
+    std::printf(
+        "calls: %ld Rank + %ld Ping, interleaved on one connection; Rank: %zu destination(s), "
+        "%u pair(s) per reply%s\n",
+        o.count, o.count, o.destinations.size(), pairs,
+        o.vary > 0 ? (", " + std::to_string(o.vary) + " distinct requests").c_str() : "");
+    std::printf("Rank  p50 %8.1f us  p99 %8.1f us\n", r50, r99);
+    std::printf("Ping  p50 %8.1f us  p99 %8.1f us\n", p50, p99);
+    std::printf("ratio p50 %.3f  p99 %.3f\n", r50 / p50, r99 / p99);
+    return 0;
+}

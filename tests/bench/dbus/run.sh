@@ -1,0 +1,66 @@
+#!/bin/bash
+# The D-Bus quality bar (DESIGN.md §6): Rank costs at most 1.25 × Peer.Ping
+# at p50, measured side by side on one connection. Starts a private
+# dbus-daemon (never the machine's bus) with multi6d's bus policy and a
+# server owning org.multi6d1, runs m6-bench-dbus three times and judges the
+# median p50 ratio. Exit 0 when it is within the bar, 1 when not.
+#
+#   tests/bench/dbus/run.sh [--build DIR] [--runs N] [--server CMD]
+#                           [-- m6-bench-dbus arguments]
+# --server: what owns org.multi6d1 (default: DIR/tests/tools/m6-dbus-server,
+# the real adaptor over a fake backend); it must print READY when it does.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../../.." && pwd)
+build=$src/build
+runs=3
+server=""
+bar=1.25
+while (($#)); do
+    case $1 in
+        --build) build=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --server) server=$2; shift 2 ;;
+        --) shift; break ;;
+        *) echo "usage: $0 [--build DIR] [--runs N] [--server CMD] [-- bench args]" >&2; exit 2 ;;
+    esac
+done
+server=${server:-$build/tests/tools/m6-dbus-server}
+bench=$build/tests/bench/dbus/m6-bench-dbus
+[[ -x $bench ]] || { echo "$bench is missing (build first)" >&2; exit 2; }
+
+dir=$(mktemp -d /tmp/m6-dbus-bench.XXXXXX)
+bus_pid=""
+server_pid=""
+cleanup() {
+    [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [[ -n $bus_pid ]] && kill -TERM "$bus_pid" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+chmod 755 "$dir"
+sed -e "s|@DIR@|$dir|g" -e "s|@POLICY@|$src/dbus/org.multi6d1.conf|g" \
+    "$src/tests/integration/dbus/bus.conf.in" >"$dir/bus.conf"
+bus_pid=$(dbus-daemon --config-file="$dir/bus.conf" --fork --print-pid=1)
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
+# shellcheck disable=SC2086 # --server may carry arguments
+$server >"$dir/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 500); do
+    grep -q '^READY' "$dir/server.log" && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    sleep 0.02
+done
+grep -q '^READY' "$dir/server.log" || { echo "server not ready" >&2; exit 1; }
+
+ratios=()
+for ((i = 1; i <= runs; i++)); do
+    out=$("$bench" "$@")
+    echo "--- run $i"
+    echo "$out"
+    ratios+=("$(sed -n 's/^ratio p50 \([0-9.]*\) .*/\1/p' <<<"$out")")
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "median p50 ratio over $runs runs: $median (bar: $bar)"
+awk -v m="$median" -v b="$bar" 'BEGIN {exit !(m <= b)}'

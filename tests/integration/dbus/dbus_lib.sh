@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+# Helpers for the D-Bus tests: a private system-type dbus-daemon (never the
+# machine's bus) with multi6d's own bus policy file, and the processes a test
+# starts on it, all stopped by PID on every exit path.
+#
+#   source "$(dirname "$0")/dbus/dbus_lib.sh"
+#   dbus_init                  # root check, tool paths
+#   dbus_bus_start             # sets DBUS_DIR, exports DBUS_SYSTEM_BUS_ADDRESS
+#   dbus_spawn NAME CMD...     # background process, log in $DBUS_DIR/NAME.log
+#   dbus_wait_line NAME REGEX  # poll (10 s) for a line in NAME's log
+
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+dbus_init() {
+    [[ $EUID -eq 0 ]] || it_fail "the D-Bus tests must run as root (setpriv, unshare)"
+    local here
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    M6_SOURCE_DIR=${M6_SOURCE_DIR:-$(cd "$here/../../.." && pwd)}
+    M6_BUILD_DIR=${M6_BUILD_DIR:-$M6_SOURCE_DIR/build}
+    M6_DBUS_SERVER=${M6_DBUS_SERVER:-$M6_BUILD_DIR/tests/tools/m6-dbus-server}
+    M6_FAKE_POLKIT=${M6_FAKE_POLKIT:-$M6_BUILD_DIR/tests/tools/m6-fake-polkit}
+    M6_CTL=${M6_CTL:-$M6_BUILD_DIR/dbus/multi6ctl}
+    M6_BUS_POLICY=$M6_SOURCE_DIR/dbus/org.multi6d1.conf
+    local f
+    for f in "$M6_DBUS_SERVER" "$M6_FAKE_POLKIT" "$M6_CTL"; do
+        [[ -x $f ]] || it_fail "$f is missing or not executable (build first)"
+    done
+    for f in dbus-daemon busctl gdbus dbus-send setpriv jq unshare; do
+        command -v "$f" >/dev/null || it_fail "$f is not installed"
+    done
+    DBUS_PIDS=()
+}
+
+# As nobody: uid/gid 65534, no supplementary groups.
+as_nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
+
+_dbus_teardown() {
+    local status=$?
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${DBUS_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${DBUS_PIDS[@]}"; do
+        it_poll 5000 eval '! it_pid_alive '"$pid" || kill -KILL "$pid" 2>/dev/null || true
+    done
+    if [[ -n ${DBUS_BUS_PID:-} ]]; then
+        kill -TERM "$DBUS_BUS_PID" 2>/dev/null || true
+    fi
+    if [[ -n ${DBUS_DIR:-} ]]; then
+        if ((status != 0)); then
+            local log
+            for log in "$DBUS_DIR"/*.log; do
+                [[ -e $log ]] || continue
+                echo "--- $log ---" >&2
+                tail -n 40 "$log" >&2
+            done
+        fi
+        rm -rf "$DBUS_DIR"
+    fi
+    exit "$status"
+}
+
+dbus_bus_start() {
+    DBUS_DIR=$(mktemp -d /tmp/m6-dbus-test.XXXXXX) || it_fail "mktemp"
+    trap _dbus_teardown EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    chmod 755 "$DBUS_DIR" # nobody must reach the bus socket
+    sed -e "s|@DIR@|$DBUS_DIR|g" -e "s|@POLICY@|$M6_BUS_POLICY|g" \
+        "$M6_SOURCE_DIR/tests/integration/dbus/bus.conf.in" >"$DBUS_DIR/bus.conf"
+    local out
+    out=$(dbus-daemon --config-file="$DBUS_DIR/bus.conf" --fork --print-pid=1) ||
+        it_fail "dbus-daemon did not start"
+    DBUS_BUS_PID=$out
+    export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$DBUS_DIR/bus"
+    it_log "private bus $DBUS_SYSTEM_BUS_ADDRESS (pid $DBUS_BUS_PID)"
+}
+
+# dbus_spawn NAME CMD...: sets DBUS_LAST_PID.
+dbus_spawn() {
+    local name=$1
+    shift
+    "$@" >"$DBUS_DIR/$name.log" 2>&1 &
+    DBUS_LAST_PID=$!
+    DBUS_PIDS+=("$DBUS_LAST_PID")
+}
+
+# dbus_stop PID: TERM, then wait (5 s) for it to exit.
+dbus_stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    it_poll 5000 eval '! it_pid_alive '"$1" || it_fail "process $1 did not exit on SIGTERM"
+}
+
+dbus_wait_line() {
+    local name=$1 regex=$2
+    it_poll 10000 grep -Eq -- "$regex" "$DBUS_DIR/$name.log" ||
+        it_fail "no line matching '$regex' in $name.log within 10 s"
+}
+
+# dbus_name_owned NAME: the bus name has an owner.
+dbus_name_owned() {
+    dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner "string:$1" | grep -q 'boolean true'
+}
+
+# pairs_of_busctl JSON: "source>destination rule" per pair.
+pairs_of_busctl() {
+    jq -r '.data[0][] | "\(.[0])>\(.[1]) \(.[2].rule.data)"' <<<"$1"
+}
+
+# pairs_of_gdbus OUTPUT: "source>destination rule" per pair, from GVariant
+# text ("('SRC', 'DST', {... 'rule': <'R'>, ...})").
+pairs_of_gdbus() {
+    grep -o "('[^']*', '[^']*', {[^}]*})" <<<"$1" |
+        sed -E "s/^\('([^']*)', '([^']*)', \{.*'rule': <'([^']*)'>.*$/\1>\2 \3/"
+}

@@ -1,0 +1,182 @@
+// D-Bus argument validation and the details of pairs and paths
+// (dbus/wire.hpp). sdbus values work without a bus.
+#include "wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "names.hpp"
+#include "policy_test_util.hpp"
+
+namespace multi6d::dbus {
+namespace {
+
+using test::addr;
+
+// Runs f, expects org.multi6d.Error.InvalidArgument, returns its message.
+template <typename F>
+std::string invalid_argument_message(F f) {
+    try {
+        f();
+    } catch (const sdbus::Error& e) {
+        EXPECT_EQ(e.getName(), error::invalid_argument);
+        return e.getMessage();
+    }
+    ADD_FAILURE() << "no error thrown";
+    return {};
+}
+
+TEST(ParseDestinations, AcceptsIPv6AndIPv4) {
+    const auto d = parse_destinations({"2001:db8::1", "192.0.2.7"});
+    ASSERT_EQ(d.size(), 2U);
+    EXPECT_EQ(d[0], addr("2001:db8::1"));
+    EXPECT_EQ(d[1], addr("::ffff:192.0.2.7"));
+}
+
+TEST(ParseDestinations, NamesTheOffendingValue) {
+    EXPECT_EQ(invalid_argument_message([] {
+                  parse_destinations({"2001:db8::1", "not-an-ip"});
+              }),
+              "invalid destination address 'not-an-ip' (an IPv6 or IPv4 address expected)");
+    EXPECT_EQ(invalid_argument_message([] { parse_destinations({"::"}); }),
+              "invalid destination address '::' (the unspecified address)");
+    EXPECT_EQ(invalid_argument_message([] { parse_destinations({}); }),
+              "no destination given (1 to 64 addresses expected)");
+    const std::vector<std::string> many(65, "2001:db8::1");
+    EXPECT_EQ(invalid_argument_message([&] { parse_destinations(many); }),
+              "too many destinations: 65 (at most 64)");
+    EXPECT_NO_THROW(parse_destinations(std::vector<std::string>(64, "2001:db8::1")));
+}
+
+TEST(ParseDestinations, CutsHugeValuesInMessages) {
+    const std::string huge(1000, 'x');
+    const std::string m = invalid_argument_message([&] { parse_destinations({huge}); });
+    EXPECT_LT(m.size(), 200U);
+    EXPECT_NE(m.find("(1000 characters)"), std::string::npos) << m;
+}
+
+TEST(ParseRankOptions, DefaultsAndPreference) {
+    EXPECT_EQ(parse_rank_options({}), RankOptions{});
+    Details d;
+    d.emplace("preference", sdbus::Variant(std::string("cost")));
+    EXPECT_EQ(parse_rank_options(d).preference, RankPreference::Cost);
+}
+
+TEST(ParseRankOptions, RejectsUnknownKeysTypesAndValues) {
+    Details unknown;
+    unknown.emplace("colour", sdbus::Variant(std::string("blue")));
+    EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(unknown); }),
+              "unknown option 'colour' (known: preference)");
+    Details wrong_type;
+    wrong_type.emplace("preference", sdbus::Variant(std::uint32_t{1}));
+    EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(wrong_type); }),
+              "option 'preference' must be a string (type 's'), not 'u'");
+    Details bad_value;
+    bad_value.emplace("preference", sdbus::Variant(std::string("fastest")));
+    EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(bad_value); }),
+              "invalid value 'fastest' for option 'preference' (latency, cost or stability)");
+}
+
+TEST(CheckHost, AcceptsNamesAndLiterals) {
+    EXPECT_NO_THROW(check_host("www.example.org"));
+    EXPECT_NO_THROW(check_host("_srv.example"));
+    EXPECT_NO_THROW(check_host("2001:db8::1"));
+    EXPECT_NO_THROW(check_host(std::string(253, 'a')));
+}
+
+TEST(CheckHost, RejectsEmptyLongAndOddCharacters) {
+    EXPECT_EQ(invalid_argument_message([] { check_host(""); }), "empty host name");
+    EXPECT_EQ(invalid_argument_message([] { check_host(std::string(254, 'a')); }),
+              "host name too long: 254 characters (at most 253)");
+    EXPECT_EQ(invalid_argument_message([] { check_host("a b"); }),
+              "invalid host name 'a b' (letters, digits, '-', '.', '_' and ':' only)");
+    EXPECT_THROW(check_host("a\nb"), sdbus::Error);
+    EXPECT_THROW(check_host("x/y"), sdbus::Error);
+}
+
+PathReport report(char letter, PathHealth state, std::optional<int> rtt_usec) {
+    const std::string p = std::string("2001:db8:") + letter + "::";
+    PathReport r;
+    r.interface = "eth0";
+    r.key = PathKey{2, test::pfx(p + "/64"), addr(std::string("fe80::") + letter)};
+    r.id = path_id(r.interface, r.key);
+    r.uplink = std::string("isp-") + letter;
+    r.default_router = true;
+    SourceCandidate c;
+    c.address = addr(p + "100");
+    r.addresses.push_back(c);
+    r.metrics.state = state;
+    if (rtt_usec) {
+        r.metrics.rtt = std::chrono::microseconds(*rtt_usec);
+        r.metrics.loss = 0.25;
+    }
+    return r;
+}
+
+std::string text(const Details& d, const std::string& key) {
+    const auto it = d.find(key);
+    return it == d.end() ? "<absent>" : it->second.get<std::string>();
+}
+
+TEST(PathDetails, CarryEverythingKnown) {
+    const Details d = path_details(report('a', PathHealth::Up, 1500));
+    EXPECT_EQ(text(d, "path"), "eth0/2001:db8:a::/64/fe80::a");
+    EXPECT_EQ(text(d, "uplink"), "isp-a");
+    EXPECT_EQ(text(d, "interface"), "eth0");
+    EXPECT_EQ(text(d, "prefix"), "2001:db8:a::/64");
+    EXPECT_EQ(text(d, "router"), "fe80::a");
+    EXPECT_EQ(text(d, "state"), "up");
+    EXPECT_EQ(text(d, "router_preference"), "medium");
+    EXPECT_EQ(d.at("rtt_usec").get<std::uint64_t>(), 1500U);
+    EXPECT_EQ(d.at("loss").get<double>(), 0.25);
+    EXPECT_EQ(d.at("cost").get<std::uint32_t>(), 100U);
+    EXPECT_TRUE(d.at("default_router").get<bool>());
+    EXPECT_EQ(d.at("addresses").get<std::vector<std::string>>(),
+              std::vector<std::string>{"2001:db8:a::100"});
+    EXPECT_EQ(d.count("rtt_variation_usec"), 0U);  // unknown: absent
+}
+
+TEST(PairWriter, ValuesCarryThePairDetails) {
+    const PathReport a = report('a', PathHealth::Up, 1500);
+    const PathReport b = report('b', PathHealth::Unknown, std::nullopt);
+    const std::vector<RankedPairReport> pairs = {
+        {addr("2001:db8:a::100"), addr("2001:db8:ffff::1"), &a,
+         RankReason{RankReason::Kind::Source, 8}},
+        {addr("2001:db8:b::100"), addr("2001:db8:ffff::1"), &b, RankReason{}},
+    };
+    PairWriter writer;
+    const auto values = writer.values(pairs);
+    ASSERT_EQ(values.size(), 2U);
+    EXPECT_EQ(std::get<0>(values[0]), "2001:db8:a::100");
+    EXPECT_EQ(std::get<1>(values[0]), "2001:db8:ffff::1");
+    const Details& d0 = std::get<2>(values[0]);
+    EXPECT_EQ(d0.size(), 7U);
+    EXPECT_EQ(text(d0, "path"), a.id);
+    EXPECT_EQ(text(d0, "uplink"), "isp-a");
+    EXPECT_EQ(text(d0, "router"), "fe80::a");
+    EXPECT_EQ(text(d0, "state"), "up");
+    EXPECT_EQ(text(d0, "rule"), "source-8");
+    EXPECT_EQ(d0.at("rtt_usec").get<std::uint64_t>(), 1500U);
+    EXPECT_EQ(d0.at("loss").get<double>(), 0.25);
+    const Details& d1 = std::get<2>(values[1]);
+    EXPECT_EQ(d1.size(), 5U);  // no RTT or loss measured yet
+    EXPECT_EQ(text(d1, "state"), "unknown");
+    EXPECT_EQ(text(d1, "rule"), "none");
+}
+
+TEST(PairWriter, ForgetsAPathThatChanged) {
+    PathReport a = report('a', PathHealth::Up, 1500);
+    const std::vector<RankedPairReport> pairs = {
+        {addr("2001:db8:a::100"), addr("2001:db8:ffff::1"), &a, RankReason{}}};
+    PairWriter writer;
+    EXPECT_EQ(text(std::get<2>(writer.values(pairs)[0]), "state"), "up");
+    a.metrics.state = PathHealth::Degraded;
+    a.uplink = "renamed";
+    const auto after = writer.values(pairs);
+    EXPECT_EQ(text(std::get<2>(after[0]), "state"), "degraded");
+    EXPECT_EQ(text(std::get<2>(after[0]), "uplink"), "renamed");
+}
+
+}  // namespace
+}  // namespace multi6d::dbus
