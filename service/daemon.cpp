@@ -9,15 +9,22 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "build_info.hpp"
+#include "bus_event_driver.hpp"
 #include "config_loader.hpp"
 #include "endpoint_wants.hpp"
 #include "gai_conf_writer.hpp"
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
+#include "manager_adaptor.hpp"
 #include "mptcp_endpoints.hpp"
+#include "names.hpp"
+#include "path_report.hpp"
 #include "path_supervisor.hpp"
 #include "ra_parser.hpp"
+#include "ranking.hpp"
 #include "router_solicitation.hpp"
+#include "snapshot_backend.hpp"
 
 namespace multi6d {
 
@@ -149,8 +156,12 @@ void Daemon::start() {
     netlink_->start();
     configure_gai();
     configure_mptcp();
+    start_dbus();
 
     reconcile();
+    if (bus_adaptor_ && bus_backend_->set_lifecycle(std::nullopt)) {
+        bus_adaptor_->publish_state_changed();
+    }
     log::notice(std::string("multi6d ") + "started; managing " +
                 (config_.managed_links.empty()
                      ? std::string("every link that receives RAs")
@@ -164,9 +175,88 @@ void Daemon::stop() {
     loop_.exit(0);
 }
 
+void Daemon::start_dbus() {
+    try {
+        bus_ = sdbus::createSystemBusConnection();
+    } catch (const std::exception& e) {
+        log::warning(std::string("D-Bus: no system bus (") + e.what() +
+                     "); the application interface is off, routing carries on");
+        return;
+    }
+    bus_driver_ = std::make_unique<dbus::BusEventDriver>(
+        loop_, *bus_, [](const std::string& what) { log::error("D-Bus: " + what); });
+    bus_backend_ = std::make_unique<dbus::SnapshotBackend>([this] { return reload(); });
+    bus_adaptor_ = std::make_unique<dbus::ManagerAdaptor>(
+        *bus_, loop_, *bus_driver_, *bus_backend_,
+        dbus::ManagerAdaptor::Settings{build_info::version, {}});
+    try {
+        bus_->requestName(dbus::bus_name);
+    } catch (const std::exception& e) {
+        log::error(std::string("D-Bus: cannot own ") + dbus::bus_name + ": " + e.what() +
+                   "; the application interface is off");
+        bus_adaptor_.reset();
+        bus_backend_.reset();
+        bus_driver_.reset();
+        bus_.reset();
+        return;
+    }
+    bus_driver_->refresh();
+    log::info(std::string("D-Bus: serving ") + dbus::bus_name + " on the system bus");
+}
+
+void Daemon::publish_dbus(const KernelState& desired, const std::string& policy_reason) {
+    if (!bus_adaptor_) {
+        return;
+    }
+    std::map<PathKey, PathFacts> facts;
+    for (const PathInfo& path : find_paths(model_)) {
+        PathFacts& f = facts[path.key];
+        const PathUplink uplink = inputs_.uplink_of(path.key);
+        f.uplink = uplink.name;
+        f.metrics.cost = uplink.cost;
+        const auto health = inputs_.health.find(path.key);
+        f.metrics.state = health == inputs_.health.end() ? PathHealth::Unknown : health->second;
+        if (const PathMonitor* monitor = paths_ ? paths_->monitor(path.key) : nullptr) {
+            if (const auto rtt = monitor->rtt()) {
+                f.metrics.rtt = std::chrono::duration_cast<std::chrono::microseconds>(rtt->srtt);
+                f.metrics.rtt_variation =
+                    std::chrono::duration_cast<std::chrono::microseconds>(rtt->rttvar);
+            }
+            if (monitor->window_samples() > 0) {
+                f.metrics.loss = monitor->loss_ratio();
+            }
+        }
+    }
+    const dbus::SnapshotUpdate update =
+        bus_backend_->update(path_reports(model_, facts),
+                             applied_policy_table(PolicyTable::rfc6724_default(), desired.labels));
+    if (!update.changes.empty()) {
+        bus_adaptor_->publish_path_changes(update.changes);
+    }
+    if (update.state_changed) {
+        bus_adaptor_->publish_state_changed();
+    }
+    if (!policy_reason.empty()) {
+        bus_adaptor_->publish_policy_changed(policy_reason);
+    } else if (update.policy_changed) {
+        bus_adaptor_->publish_policy_changed("paths");
+    }
+}
+
 void Daemon::cleanup() {
     stopped_ = true;
     sd_notify(0, "STOPPING=1");
+    if (bus_adaptor_) {
+        if (bus_backend_->set_lifecycle(std::string("stopping"))) {
+            bus_adaptor_->publish_state_changed();
+        }
+        // Gone from the bus before the kernel state goes: no caller gets a
+        // ranking for paths that are being removed.
+        bus_adaptor_.reset();
+        bus_backend_.reset();
+        bus_driver_.reset();
+        bus_.reset();
+    }
     log::notice("stopping: removing multi6d's routes, rules and labels");
     const std::set<int> released =
         reconciler_ ? reconciler_->applied().managed_links : std::set<int>{};
@@ -206,14 +296,16 @@ void Daemon::cleanup() {
     }
 }
 
-void Daemon::reload() {
+dbus::ReloadResult Daemon::reload() {
     const auto loaded = load_config(command_line_.config_file, command_line_.config_file_given);
     if (!loaded.errors.empty()) {
+        dbus::ReloadResult result{false, ""};
         for (const auto& e : loaded.errors) {
             log::error("reload: " + e.to_string());
+            result.error += (result.error.empty() ? "" : "\n") + e.to_string();
         }
         log::error("reload: configuration has errors; keeping the running configuration");
-        return;
+        return result;
     }
     if (loaded.config.limits != config_.limits) {
         log::notice("reload: new state limits apply to entries learnt from now on");
@@ -249,6 +341,7 @@ void Daemon::reload() {
     }
     log::notice("reload: configuration reloaded");
     schedule_reconcile();
+    return dbus::ReloadResult{true, ""};
 }
 
 bool Daemon::is_managed(int ifindex) const {
@@ -416,12 +509,16 @@ void Daemon::reconcile() {
     }
     pending_reasons_.clear();
     const std::string generic = describe_generic_choice(desired);
+    std::string policy_reason;
     if (generic != last_generic_choice_) {
-        log::notice((reasons.empty() ? "" : reasons + " -> ") + "generic destinations: " + generic);
+        policy_reason =
+            (reasons.empty() ? "" : reasons + " -> ") + "generic destinations: " + generic;
+        log::notice(policy_reason);
         last_generic_choice_ = generic;
     } else if (!reasons.empty()) {
         log::notice(reasons);
     }
+    publish_dbus(desired, policy_reason);
     notify_status();
 }
 

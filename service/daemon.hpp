@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <sdbus-c++/IConnection.h>
+
 #include "command_line.hpp"
 #include "config.hpp"
 #include "event_loop.hpp"
@@ -24,6 +26,12 @@
 namespace multi6d {
 
 class LinuxKernelPort;
+namespace dbus {
+class BusEventDriver;
+class ManagerAdaptor;
+class SnapshotBackend;
+struct ReloadResult;
+}  // namespace dbus
 class GaiConfWriter;
 class PathSupervisor;
 struct HealthTransition;
@@ -42,9 +50,11 @@ class Daemon {
 
   private:
     void start();
-    void stop();     // cleanup, then end the loop
-    void cleanup();  // removes all multi6d added, restores what it changed
-    void reload();
+    void stop();                  // cleanup, then end the loop
+    void cleanup();               // removes all multi6d added, restores what it changed
+    dbus::ReloadResult reload();  // SIGHUP and the D-Bus Reload method
+    void start_dbus();
+    void publish_dbus(const KernelState& desired, const std::string& policy_reason);
 
     void on_ra_readable();
     void on_link(const LinkInfo& link);
@@ -79,10 +89,15 @@ class Daemon {
     std::unique_ptr<NetlinkWatcher> netlink_;
     std::unique_ptr<PathSupervisor> paths_;     // probes every path, reports health
     std::vector<std::string> pending_reasons_;  // path changes not yet logged with their effect
-    std::unique_ptr<GaiConfWriter> gai_;        // only with [gai] enabled
-    std::optional<GaiInput> gai_applied_;       // what the file holds now
-    std::unique_ptr<MptcpEndpoints> mptcp_;     // only with [mptcp] enabled and available
-    bool mptcp_applied_ = false;                // apply() ran with a non-empty set at least once
+    // The application interface (absent when there is no system bus).
+    std::unique_ptr<sdbus::IConnection> bus_;
+    std::unique_ptr<dbus::BusEventDriver> bus_driver_;
+    std::unique_ptr<dbus::SnapshotBackend> bus_backend_;
+    std::unique_ptr<dbus::ManagerAdaptor> bus_adaptor_;
+    std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
+    std::optional<GaiInput> gai_applied_;    // what the file holds now
+    std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
+    bool mptcp_applied_ = false;             // apply() ran with a non-empty set at least once
 
     EventSource ra_io_;
     EventSource expiry_timer_;
