@@ -1,16 +1,21 @@
 // Keeps the configuration's documentation honest against the parser:
 //  - multi6d.toml(5) (man/multi6d.toml.5.scd) documents every key the parser
-//    accepts, each with a type, a default, the allowed values and an example;
-//    the examples parse, the defaults are the real defaults, integer ranges
-//    are the parser's ranges, required keys are required;
+//    accepts, each with a type, a default, the allowed values and an example,
+//    and no key the parser rejects; the examples parse, the defaults are the
+//    real defaults, integer ranges are the parser's ranges (a value inside
+//    them is rejected only by a cross-key check that "Allowed:" names),
+//    required keys are required;
 //  - the packaged configuration file (service/multi6d.toml) lists every key,
-//    commented out, with its default.
+//    commented out, with its default, and no key the parser rejects.
 // The accepted keys are not listed here: they are read from to_toml() of a
 // configuration with one uplink, which prints every key the parser reads
-// (test_config's round trip holds the two together), so a key added to the
-// parser is checked here without touching this file.
+// (test_config's round trip holds the two together) - a key with a value as
+// "key = value", an optional key that is unset as "# key: unset, ..." (TOML
+// has no null) - so a key added to the parser is checked here without
+// touching this file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -50,6 +55,7 @@ struct AcceptedKey {
     std::string table;   // "limits", "uplink"
     std::string key;     // "routers_per_link"
     bool array = false;  // [[table]]: an array of tables
+    bool unset = false;  // optional, no value by default ("# key: unset, ...")
     std::string name() const { return table + "." + key; }
 };
 
@@ -58,7 +64,8 @@ std::vector<AcceptedKey> accepted_keys() {
     UplinkConfig uplink;
     uplink.name = "isp-a";
     config.uplinks.push_back(uplink);
-    const toml::table printed = toml::parse(to_toml(config), std::string_view("to_toml"));
+    const std::string text = to_toml(config);
+    const toml::table printed = toml::parse(text, std::string_view("to_toml"));
     std::vector<AcceptedKey> keys;
     for (auto&& [table, node] : printed) {
         if (const auto* t = node.as_table()) {
@@ -73,6 +80,21 @@ std::vector<AcceptedKey> accepted_keys() {
             ADD_FAILURE() << "to_toml printed a key outside any table: " << table.str();
         }
     }
+    // The optional keys without a value, which to_toml prints as comments.
+    const std::regex header(R"(^(\[\[?)([a-z_]+)\]\]?\s*$)");
+    const std::regex unset_line(R"(^# ([a-z0-9_]+): unset\b.*$)");
+    std::string table;
+    bool array = false;
+    for (const std::string& line : lines_of(text)) {
+        std::smatch m;
+        if (std::regex_match(line, m, header)) {
+            table = m[2];
+            array = m[1] == "[[";
+        } else if (std::regex_match(line, m, unset_line)) {
+            EXPECT_FALSE(table.empty()) << "to_toml printed an unset key outside any table";
+            keys.push_back({table, std::string(m[1]), array, true});
+        }
+    }
     return keys;
 }
 
@@ -81,8 +103,11 @@ std::vector<AcceptedKey> accepted_keys() {
 //   	Type: ... ++
 //   Default: ... ++
 //   Allowed: ... ++
-//   Example: *key = value*
+//   Example: *key = value* ++
+//   Required: at least one of KEY and KEY      (optional line, [[tables]] only)
 struct DocEntry {
+    std::string table;
+    std::string key;
     bool array = false;
     std::map<std::string, std::string> fields;  // "Type" -> "integer"
 };
@@ -100,7 +125,7 @@ std::string unescape(std::string s) {
 std::map<std::string, DocEntry> read_man_page() {
     const std::regex table_heading(R"(^## (\[\[?)([a-z_\\]+)\]\]?\s*$)");
     const std::regex key_line(R"(^\*([a-z0-9_\\]+)\*\s*$)");
-    const std::regex field_line(R"(^\t?(Type|Default|Allowed|Example): (.*?)( \+\+)?$)");
+    const std::regex field_line(R"(^\t?(Type|Default|Allowed|Example|Required): (.*?)( \+\+)?$)");
     std::map<std::string, DocEntry> entries;
     std::string table;
     bool array = false;
@@ -116,6 +141,8 @@ std::map<std::string, DocEntry> read_man_page() {
             current = nullptr;
         } else if (!table.empty() && std::regex_match(line, m, key_line)) {
             current = &entries[table + "." + unescape(m[1])];
+            current->table = table;
+            current->key = unescape(m[1]);
             current->array = array;
         } else if (current != nullptr && std::regex_match(line, m, field_line)) {
             current->fields[m[1]] = unescape(m[2]);
@@ -144,6 +171,24 @@ std::string errors_text(const std::vector<ConfigError>& errors) {
     return s;
 }
 
+// The keys of `table` that `message` names, other than `self`: a message
+// that names another key comes from a cross-key check.
+std::set<std::string> other_keys_named(const std::string& message,
+                                       const std::vector<AcceptedKey>& keys,
+                                       const std::string& table, const std::string& self) {
+    std::set<std::string> named;
+    const std::regex word("[a-z0-9_]+");
+    for (auto it = std::sregex_iterator(message.begin(), message.end(), word);
+         it != std::sregex_iterator(); ++it) {
+        for (const auto& k : keys) {
+            if (k.table == table && k.key != self && k.key == it->str()) {
+                named.insert(k.key);
+            }
+        }
+    }
+    return named;
+}
+
 class ConfigDocs : public testing::Test {
   protected:
     void SetUp() override {
@@ -157,23 +202,73 @@ class ConfigDocs : public testing::Test {
         return it == docs_.end() ? nullptr : &it->second;
     }
 
+    // The groups of keys of `table` of which a table must set at least one,
+    // from "Required: at least one of A, B and C".
+    std::vector<std::vector<std::string>> required_groups(const std::string& table) const {
+        const std::regex at_least_one(R"(^at least one of ([a-z0-9_, ]+) and ([a-z0-9_]+)$)");
+        std::set<std::vector<std::string>> groups;
+        for (const auto& [name, d] : docs_) {
+            if (d.table != table || d.fields.count("Required") == 0) {
+                continue;
+            }
+            std::smatch m;
+            const std::string& text = d.fields.at("Required");
+            if (!std::regex_match(text, m, at_least_one)) {
+                ADD_FAILURE() << name << ": \"Required:\" must read \"at least one of A and B\" "
+                              << "(or \"A, B and C\"), got: " << text;
+                continue;
+            }
+            std::vector<std::string> group;
+            std::istringstream list(m[1].str());
+            for (std::string member; std::getline(list, member, ',');) {
+                member.erase(0, member.find_first_not_of(' '));
+                group.push_back(member);
+            }
+            group.push_back(m[2]);
+            std::sort(group.begin(), group.end());
+            EXPECT_NE(std::find(group.begin(), group.end(), d.key), group.end())
+                << name << ": \"Required:\" names a group the key is not in";
+            groups.insert(group);
+        }
+        return {groups.begin(), groups.end()};
+    }
+
     // For keys of an array of tables: a table with the examples of its
-    // required keys (those documented "none (required)"), leaving out `skip`.
-    std::string required_base(const std::string& table, const std::string& skip = "") const {
+    // required keys (those documented "none (required)") and of one key of
+    // each "Required: at least one of" group, leaving out the keys in `skip`.
+    std::string required_base(const std::string& table,
+                              const std::set<std::string>& skip = {}) const {
+        std::set<std::string> wanted;
+        for (const auto& k : keys_) {
+            const DocEntry* d = doc(k);
+            if (k.table == table && skip.count(k.key) == 0 && d != nullptr &&
+                d->fields.count("Default") > 0 && d->fields.at("Default") == "none (required)") {
+                wanted.insert(k.key);
+            }
+        }
+        for (const auto& group : required_groups(table)) {
+            for (const auto& member : group) {
+                if (skip.count(member) == 0) {
+                    wanted.insert(member);
+                    break;
+                }
+            }
+        }
         std::string text = "[[" + table + "]]\n";
         for (const auto& k : keys_) {
             const DocEntry* d = doc(k);
-            if (k.table == table && k.key != skip && d != nullptr &&
-                d->fields.count("Default") > 0 && d->fields.at("Default") == "none (required)") {
+            if (k.table == table && wanted.count(k.key) > 0 && d != nullptr &&
+                d->fields.count("Example") > 0) {
                 text += example_of(*d) + "\n";
             }
         }
         return text;
     }
 
-    std::string header(const AcceptedKey& k) const {
-        return k.array ? required_base(k.table, k.key) : "[" + k.table + "]\n";
+    std::string header(const std::string& table, bool array, const std::string& key) const {
+        return array ? required_base(table, {key}) : "[" + table + "]\n";
     }
+    std::string header(const AcceptedKey& k) const { return header(k.table, k.array, k.key); }
 
     std::vector<AcceptedKey> keys_;
     std::map<std::string, DocEntry> docs_;
@@ -193,6 +288,31 @@ TEST_F(ConfigDocs, ManPageDocumentsEveryAcceptedKey) {
             EXPECT_TRUE(d->fields.count(field) > 0 && !d->fields.at(field).empty())
                 << k.name() << ": no \"" << field << ":\" line in multi6d.toml(5)";
         }
+        EXPECT_TRUE(d->fields.count("Required") == 0 || k.array)
+            << k.name() << ": only keys of [[tables]] can be required";
+    }
+}
+
+// The reverse: an entry for a key the parser does not know (misspelt, renamed
+// or never implemented) tells the administrator to write an error.
+TEST_F(ConfigDocs, ManPageDocumentsNoKeyTheParserRejects) {
+    std::set<std::string> accepted;
+    for (const auto& k : keys_) {
+        accepted.insert(k.name());
+    }
+    for (const auto& [name, d] : docs_) {
+        EXPECT_EQ(accepted.count(name), 1U)
+            << name << " is documented in multi6d.toml(5) but the parser does not accept it";
+        if (d.fields.count("Example") == 0) {
+            ADD_FAILURE() << name << ": no \"Example:\" line in multi6d.toml(5)";
+            continue;
+        }
+        // The parser's own verdict, independent of to_toml().
+        Config config;
+        const auto errors = apply_config_text(
+            header(d.table, d.array, d.key) + example_of(d) + "\n", "documented", config);
+        EXPECT_TRUE(errors.empty())
+            << name << ": the documented example is rejected:" << errors_text(errors);
     }
 }
 
@@ -222,10 +342,18 @@ TEST_F(ConfigDocs, DefaultsAreTheBuiltInDefaults) {
             // Then leaving it out must be an error.
             ASSERT_TRUE(k.array) << k.name() << ": only keys of [[tables]] can be required";
             Config config;
-            EXPECT_FALSE(apply_config_text(required_base(k.table, k.key), "x", config).empty())
+            EXPECT_FALSE(apply_config_text(required_base(k.table, {k.key}), "x", config).empty())
                 << k.name() << " is documented as required, but a table without it is accepted";
             continue;
         }
+        if (value.rfind("unset", 0) == 0) {
+            EXPECT_TRUE(k.unset) << k.name() << " is documented as unset by default, but the "
+                                 << "built-in configuration has a value for it:\n"
+                                 << to_toml(Config{});
+            continue;
+        }
+        EXPECT_FALSE(k.unset) << k.name() << " is unset by default: document it as "
+                              << "\"Default: unset (what that means)\", not " << value;
         Config with_default;
         const auto errors =
             apply_config_text(header(k) + k.key + " = " + value + "\n", "default", with_default);
@@ -244,6 +372,40 @@ TEST_F(ConfigDocs, DefaultsAreTheBuiltInDefaults) {
     }
 }
 
+// "Required: at least one of A and B": a table with none of them is an
+// error, a table with any one of them alone is not.
+TEST_F(ConfigDocs, RequiredGroupsAreRequired) {
+    std::set<std::string> tables;
+    for (const auto& k : keys_) {
+        if (k.array) {
+            tables.insert(k.table);
+        }
+    }
+    for (const auto& table : tables) {
+        for (const auto& group : required_groups(table)) {
+            const std::set<std::string> all(group.begin(), group.end());
+            Config none;
+            EXPECT_FALSE(apply_config_text(required_base(table, all), "none", none).empty())
+                << "[[" << table << "]] without any of the keys documented as \"at least one "
+                << "of\" is accepted:\n"
+                << required_base(table, all);
+            for (const auto& member : group) {
+                std::set<std::string> others = all;
+                others.erase(member);
+                Config one;
+                const auto errors = apply_config_text(required_base(table, others), "one", one);
+                EXPECT_TRUE(errors.empty()) << "[[" << table << "]] with only " << member
+                                            << " of its group is rejected:" << errors_text(errors);
+            }
+        }
+    }
+}
+
+// An integer key's "Allowed: MIN to MAX" is the parser's range for it: MIN
+// and MAX are accepted, or rejected only by a cross-key check (an error that
+// names another key of the table) which "Allowed:" names too; MIN - 1 and
+// MAX + 1 are rejected by the key's own range (an error that names no other
+// key).
 TEST_F(ConfigDocs, IntegerRangesAreTheParsersRanges) {
     const std::regex range(R"(^(\d+) to (\d+)(;.*)?$)");
     unsigned checked = 0;
@@ -259,48 +421,80 @@ TEST_F(ConfigDocs, IntegerRangesAreTheParsersRanges) {
             << k.name() << ": an integer key's \"Allowed:\" must read \"MIN to MAX\"";
         const long long min = std::stoll(m[1]);
         const long long max = std::stoll(m[2]);
-        auto accepted = [&](long long v) {
+        const std::string conditions = m[3];
+        auto errors_for = [&](long long v) {
             Config config;
             return apply_config_text(header(k) + k.key + " = " + std::to_string(v) + "\n", "range",
-                                     config)
-                .empty();
+                                     config);
         };
-        EXPECT_TRUE(accepted(min)) << k.name() << " = " << min << " rejected";
-        EXPECT_TRUE(accepted(max)) << k.name() << " = " << max << " rejected";
-        EXPECT_FALSE(accepted(min - 1)) << k.name() << " = " << min - 1 << " accepted";
-        EXPECT_FALSE(accepted(max + 1)) << k.name() << " = " << max + 1 << " accepted";
+        for (const long long v : {min, max}) {
+            for (const auto& e : errors_for(v)) {
+                const auto others = other_keys_named(e.message, keys_, k.table, k.key);
+                EXPECT_FALSE(others.empty())
+                    << k.name() << " = " << v << " rejected: " << e.to_string();
+                for (const auto& other : others) {
+                    EXPECT_NE(conditions.find(other), std::string::npos)
+                        << k.name() << " = " << v << " is rejected by a check with " << other
+                        << " that \"Allowed:\" does not mention: " << e.to_string();
+                }
+            }
+        }
+        for (const long long v : {min - 1, max + 1}) {
+            const auto errors = errors_for(v);
+            const bool own_range = std::any_of(errors.begin(), errors.end(), [&](const auto& e) {
+                const std::string suffix = "." + k.key;
+                return e.key.size() >= suffix.size() &&
+                       e.key.compare(e.key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                       other_keys_named(e.message, keys_, k.table, k.key).empty();
+            });
+            EXPECT_TRUE(own_range)
+                << k.name() << " = " << v
+                << " is not rejected by the key's own range:" << errors_text(errors);
+        }
         ++checked;
     }
     EXPECT_GT(checked, 0U) << "no integer key found: is the man page parsed at all?";
 }
 
-// The packaged /etc/multi6d/multi6d.toml: "# key = default" for every key.
+// The packaged /etc/multi6d/multi6d.toml: "# key = default" for every key
+// ("# key: unset, ..." for an optional key without a default), and nothing
+// the parser rejects.
 TEST(PackagedConfig, ListsEveryKeyWithItsDefault) {
     const auto keys = accepted_keys();
     std::set<std::string> tables;
     std::set<std::string> accepted;
+    std::set<std::string> unset;
     for (const auto& k : keys) {
         tables.insert(k.table);
         accepted.insert(k.name());
+        if (k.unset) {
+            unset.insert(k.name());
+        }
     }
     const std::regex header(R"(^# (\[\[?([a-z_]+)\]\]?)\s*$)");
     const std::regex key_line(R"(^# ([a-z0-9_]+) = (.*)$)");
+    const std::regex unset_line(R"(^# ([a-z0-9_]+): unset\b.*$)");
     std::set<std::string> listed;
     std::string table;
-    std::string uncommented;  // the commented keys the parser knows, uncommented
+    std::string uncommented;  // every commented key, uncommented: the parser judges them all
     for (const std::string& line : lines_of(read_text(source_dir + "/service/multi6d.toml"))) {
         std::smatch m;
         if (std::regex_match(line, m, header)) {
             table = m[2];
-            if (tables.count(table) > 0) {
-                uncommented += std::string(m[1]) + "\n";
-            }
+            EXPECT_EQ(tables.count(table), 1U) << "service/multi6d.toml shows a table " << m[1]
+                                               << " that the parser does not accept";
+            uncommented += std::string(m[1]) + "\n";
         } else if (std::regex_match(line, m, key_line)) {
             const std::string name = table + "." + std::string(m[1]);
             EXPECT_TRUE(listed.insert(name).second) << name << " listed twice";
-            if (accepted.count(name) > 0) {
-                uncommented += line.substr(2) + "\n";
-            }
+            EXPECT_EQ(accepted.count(name), 1U)
+                << name << " is in service/multi6d.toml but the parser does not accept it";
+            uncommented += line.substr(2) + "\n";
+        } else if (std::regex_match(line, m, unset_line)) {
+            const std::string name = table + "." + std::string(m[1]);
+            EXPECT_TRUE(listed.insert(name).second) << name << " listed twice";
+            EXPECT_EQ(unset.count(name), 1U)
+                << name << " is shown as unset, but it is not an optional key without a default";
         }
     }
     for (const auto& name : accepted) {
