@@ -523,9 +523,12 @@ void Daemon::reconcile() {
 }
 
 std::string Daemon::path_name(const PathKey& key) const {
+    // The id multi6ctl and the D-Bus interface show (LINK/PREFIX/ROUTER),
+    // after the [[uplink]] name when the administrator gave one.
+    const Link* link = model_.link(key.ifindex);
+    const std::string id = path_id(link != nullptr ? link->name : link_name(key.ifindex), key);
     const PathUplink uplink = inputs_.uplink_of(key);
-    const std::string where = key.prefix.to_string() + " via " + key.router.to_string();
-    return uplink.configured ? uplink.name + " (" + where + ")" : where;
+    return uplink.configured ? uplink.name + " (" + id + ")" : id;
 }
 
 void Daemon::on_path_transition(const PathKey& key, const HealthTransition& transition) {

@@ -30,7 +30,7 @@ send --case valid-one-pio
 it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64 2001:db8:1::/64
 # Nothing answers for fe80::99, so multi6d's prober takes that path down
 # within a second; let that settle before the state is recorded.
-fake_path_down() { grep -q "path 2001:db8:1::/64 via fe80::99: down" "$M6D_LOG"; }
+fake_path_down() { grep -q "path eth0/2001:db8:1::/64/fe80::99: down" "$M6D_LOG"; }
 it_assert "the fake router's path is probed and found down" it_poll 5000 fake_path_down
 
 owned_state() {
