@@ -99,6 +99,7 @@ std::string describe_generic_choice(const KernelState& state) {
     return "label " + std::to_string(*generic_label);
 }
 
+constexpr auto mptcp_start_hold = std::chrono::seconds(2);
 constexpr auto first_retry_delay = std::chrono::seconds(1);
 constexpr auto max_retry_delay = std::chrono::seconds(60);
 
@@ -336,7 +337,6 @@ dbus::ReloadResult Daemon::reload() {
             log_mptcp(mptcp_->remove_all_owned());
         }
         mptcp_.reset();
-        mptcp_applied_ = false;
         configure_mptcp();
     }
     log::notice("reload: configuration reloaded");
@@ -605,20 +605,27 @@ void Daemon::configure_mptcp() {
     log_mptcp(manager->startup_report());
     log_mptcp(manager->set_limits(config_.mptcp.subflows, config_.mptcp.add_addr_accepted));
     mptcp_ = std::move(manager);
+    mptcp_hold_until_ = loop_.now() + mptcp_start_hold;
 }
 
 void Daemon::update_mptcp() {
     if (!mptcp_) {
         return;
     }
-    const auto wants = mptcp_endpoint_wants(model_, inputs_.health);
-    // Until the model has learnt its paths, an empty set would delete the
-    // endpoints a restarted multi6d adopted, and with them live subflows.
-    if (wants.empty() && !mptcp_applied_) {
+    // Right after a start the model knows only the routers that have
+    // answered the Router Solicitation yet. Deleting an endpoint closes the
+    // subflows that use its address, so a restarted multi6d must not drop
+    // an endpoint it adopted just because that address's router has not
+    // answered: hold back until every router had time to (RFC 4861 §6.2.6,
+    // MAX_RA_DELAY_TIME 0.5 s, plus margin). A timer reconciles then.
+    if (loop_.now() < mptcp_hold_until_) {
+        if (!mptcp_hold_timer_) {
+            mptcp_hold_timer_ = loop_.add_timer(mptcp_hold_until_, [this] { reconcile(); });
+        }
         return;
     }
-    mptcp_applied_ = true;
-    log_mptcp(mptcp_->apply(wants));
+    mptcp_hold_timer_.reset();
+    log_mptcp(mptcp_->apply(mptcp_endpoint_wants(model_, inputs_.health)));
 }
 
 void Daemon::log_mptcp(const MptcpReport& report) {

@@ -97,7 +97,8 @@ class Daemon {
     std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
     std::optional<GaiInput> gai_applied_;    // what the file holds now
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
-    bool mptcp_applied_ = false;             // apply() ran with a non-empty set at least once
+    MonotonicTime mptcp_hold_until_{};       // no endpoint changes before (see update_mptcp)
+    EventSource mptcp_hold_timer_;
 
     EventSource ra_io_;
     EventSource expiry_timer_;

@@ -14,7 +14,7 @@ it_need_daemon
 
 ADDR_A=2001:db8:a::10
 ADDR_B=2001:db8:b::10
-PATH_A="path 2001:db8:a::/64 via fe80::a"
+PATH_A="path eth0/2001:db8:a::/64/fe80::a"
 # Someone else's endpoint (an address the host does not hold; the kernel
 # does not check): multi6d must neither change nor delete it.
 FOREIGN="2001:db8:c::10 id 7 signal"

@@ -67,5 +67,5 @@ it_assert "checksum=ok and no mismatches" grep -q " checksum=ok mismatches=0 " <
 bytes=$(sed -n 's/.* bytes=\([0-9]*\) expected=\([0-9]*\) .*/\1 \2/p' <<<"$line")
 it_assert "every byte arrived ($bytes of $((RATE * SECONDS_TOTAL)))" \
     test "$bytes" == "$((RATE * SECONDS_TOTAL)) $((RATE * SECONDS_TOTAL))"
-it_assert "the daemon saw A's path go down" grep -qF "path 2001:db8:a::/64 via fe80::a: down (" "$M6D_LOG"
+it_assert "the daemon saw A's path go down" grep -qF "path eth0/2001:db8:a::/64/fe80::a: down (" "$M6D_LOG"
 it_daemon_stop TERM
