@@ -203,12 +203,13 @@ Fd start_attempt(const Options& opt, Attempt& a) {
             return Fd();
         }
     }
-    int rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&opt.dst), sizeof opt.dst);
+    const int rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&opt.dst), sizeof opt.dst);
+    const int connect_errno = errno;
     // The kernel picks the source address inside connect(), before the
     // handshake, so getsockname() names it even when the attempt fails.
     a.src = local_address(fd.get());
-    if (rc != 0 && errno != EINPROGRESS) {
-        a.err = errno_name(errno);
+    if (rc != 0 && connect_errno != EINPROGRESS) {
+        a.err = errno_name(connect_errno);
         return Fd();
     }
     // A loopback connect may complete at once; POLLOUT is then set at the
