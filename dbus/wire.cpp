@@ -23,18 +23,6 @@ std::string quoted(const std::string& value) {
            " characters)";
 }
 
-std::string_view router_preference_name(RouterPreference p) {
-    switch (p) {
-        case RouterPreference::High:
-            return "high";
-        case RouterPreference::Low:
-            return "low";
-        case RouterPreference::Medium:
-            break;
-    }
-    return "medium";
-}
-
 // The details of a path in ListPaths and PathStateChanged (see the XML).
 Details common_details(const PathReport& path) {
     Details d;
@@ -180,7 +168,7 @@ Details path_details(const PathReport& path) {
     d.emplace("addresses", sdbus::Variant(addresses));
     d.emplace("default_router", sdbus::Variant(path.default_router));
     d.emplace("router_preference",
-              sdbus::Variant(std::string(router_preference_name(path.router_preference))));
+              sdbus::Variant(std::string(to_string(path.router_preference))));
     return d;
 }
 

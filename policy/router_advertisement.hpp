@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "address.hpp"
@@ -15,6 +16,19 @@ namespace multi6d {
 // RFC 4191 §2.1 preference. The reserved value 10 is read as Medium in the
 // RA header (§2.2) and makes a Route Information Option ignored (§2.3).
 enum class RouterPreference : std::int8_t { Low = -1, Medium = 0, High = 1 };
+
+// "high", "medium" or "low", as logs, the D-Bus interface and radvd write it.
+constexpr std::string_view to_string(RouterPreference preference) {
+    switch (preference) {
+        case RouterPreference::High:
+            return "high";
+        case RouterPreference::Low:
+            return "low";
+        case RouterPreference::Medium:
+            break;
+    }
+    return "medium";
+}
 
 inline constexpr std::uint32_t infinite_lifetime = 0xffffffffU;
 

@@ -38,18 +38,6 @@ std::string link_name(int ifindex) {
     return name;
 }
 
-std::string_view preference_name(RouterPreference p) {
-    switch (p) {
-        case RouterPreference::High:
-            return "high";
-        case RouterPreference::Low:
-            return "low";
-        case RouterPreference::Medium:
-            break;
-    }
-    return "medium";
-}
-
 AddressUpdate to_address_update(const AddressInfo& info) {
     AddressUpdate update;
     update.address = info.address;
@@ -390,7 +378,7 @@ void Daemon::on_ra_readable() {
         }
         if (log::enabled(log::Level::Debug)) {
             log::debug("RA" + where + ": router lifetime " + std::to_string(ra.router_lifetime) +
-                       " s, preference " + std::string(preference_name(ra.preference)) + ", " +
+                       " s, preference " + std::string(to_string(ra.preference)) + ", " +
                        std::to_string(ra.prefixes.size()) + " prefix(es), " +
                        std::to_string(ra.routes.size()) + " route(s), " +
                        std::to_string(ra.dns_servers.size()) + " RDNSS option(s)");

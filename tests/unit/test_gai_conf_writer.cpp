@@ -2,9 +2,9 @@
 // (Owner preservation needs root: tests/integration/test_gai_conf_glibc.cpp.)
 #include "gai_conf_writer.hpp"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
