@@ -4,7 +4,7 @@
 # 500 ms for 30 s (`lab cut`/`restore`: silent, router A keeps advertising).
 #  1. The daemon's policy changes ("-> generic destinations" log lines) from
 #     the first cut until A is back in use number at most 4, and A was seen
-#     down at least once (the flapping did reach the daemon).
+#     down or degraded at least once (the flapping did reach the daemon).
 #  2. Once the toggling ends with A restored, generic destinations return to
 #     A (log line and the kernel's 2000::/3 label), and new unbound
 #     connections succeed from A's address.
@@ -27,7 +27,7 @@ it_lab_up -n 2 --wait
 lab_spawn "$LAB" inet serve "$M6_SERVE" "$PORT" >/dev/null
 lab_wait_listen "$LAB" inet "$PORT"
 # Built-in defaults, whatever /etc/multi6d says on this machine.
-it_daemon_start multi6d --config /dev/null
+it_daemon_start multi6d --config /dev/null --log-level debug
 it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64
 both_up() { grep -q "$PATH_A: up" "$M6D_LOG" && grep -q "$PATH_B: up" "$M6D_LOG"; }
 it_assert "both paths are up" it_poll 10000 both_up
@@ -48,14 +48,18 @@ for ((k = 0; k < TOGGLES; k++)); do
 done
 it_log "toggling ended after $(($(now_ms) - t0)) ms, A restored"
 it_assert "the daemon is still running" it_pid_alive "$M6D_PID"
-it_assert "A was seen down at least once during the flapping" grep -q "$PATH_A: down" <(since_cut)
+# Down (3 losses in a row) or degraded (loss over the window): which one
+# depends on how the 500 ms toggles fall between the 250 ms probes; either
+# moves new connections off A.
+it_assert "A was seen down or degraded during the flapping" grep -qE "$PATH_A: (down|degraded)" <(since_cut)
 
 it_log "2. recovery"
 # Back on A: the latest policy line names A (down_after and up_after_ms 3 s:
 # ~3.5 s after the last restore).
 back_on_a() { [[ $(since_cut | grep "generic destinations: " | tail -n 1) == *"$ON_A"* ]]; }
 t1=$(now_ms)
-it_assert "generic destinations back on A within 15 s of the last restore" it_poll 15000 back_on_a
+# From degraded, recovery needs the loss window (40 probes, ~10 s) to clear.
+it_assert "generic destinations back on A within 25 s of the last restore" it_poll 25000 back_on_a
 echo "  back on A $(($(now_ms) - t1)) ms after the last restore"
 since_cut | grep -E "generic destinations|$PATH_A|$PATH_B" | sed 's/^<[0-9]>/  log: /'
 changes=$(since_cut | grep -c -- "-> generic destinations" || true)
