@@ -167,8 +167,7 @@ Details path_details(const PathReport& path) {
     }
     d.emplace("addresses", sdbus::Variant(addresses));
     d.emplace("default_router", sdbus::Variant(path.default_router));
-    d.emplace("router_preference",
-              sdbus::Variant(std::string(to_string(path.router_preference))));
+    d.emplace("router_preference", sdbus::Variant(std::string(to_string(path.router_preference))));
     return d;
 }
 
