@@ -1,5 +1,7 @@
 #include "wire.hpp"
 
+#include "path_quality.hpp"
+
 #include <cstdint>
 
 #include "names.hpp"
@@ -30,7 +32,7 @@ Details common_details(const PathReport& path) {
     d.emplace("uplink", sdbus::Variant(path.uplink));
     d.emplace("prefix", sdbus::Variant(path.key.prefix.to_string()));
     d.emplace("router", sdbus::Variant(path.key.router.to_string()));
-    d.emplace("state", sdbus::Variant(std::string(path_health_name(path.metrics.state))));
+    d.emplace("state", sdbus::Variant(std::string(health_name(path.metrics.state))));
     const PathMetrics& m = path.metrics;
     if (m.rtt) {
         d.emplace("rtt_usec", sdbus::Variant(static_cast<std::uint64_t>(m.rtt->count())));
@@ -184,7 +186,7 @@ const PairWriter::PathStrings& PairWriter::strings_of(const PathReport& path) {
     s.id = path.id;
     s.uplink = path.uplink;
     s.router = path.key.router.to_string();
-    s.state = path_health_name(path.metrics.state);
+    s.state = health_name(path.metrics.state);
     s.sources.clear();
     for (const SourceCandidate& a : path.addresses) {
         s.sources.emplace_back(a.address, a.address.to_string());

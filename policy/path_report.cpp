@@ -1,5 +1,7 @@
 #include "path_report.hpp"
 
+#include "path_quality.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -104,7 +106,7 @@ std::vector<PathStateChange> path_state_changes(std::span<const PathReport> befo
         const auto old = find(before, now.id);
         if (old == before.end() || old->metrics.state != now.metrics.state) {
             changes.push_back(
-                PathStateChange{now.id, std::string(path_health_name(now.metrics.state)), &now});
+                PathStateChange{now.id, std::string(health_name(now.metrics.state)), &now});
         }
     }
     return changes;

@@ -66,7 +66,7 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
 // they move with every probe.
 struct PathStateChange {
     std::string id;
-    std::string state;                 // path_health_name(), or "removed"
+    std::string state;                 // health_name(), or "removed"
     const PathReport* path = nullptr;  // into `after`; nullptr when removed
 };
 

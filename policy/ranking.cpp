@@ -127,20 +127,6 @@ std::string_view rank_preference_name(RankPreference preference) {
     return "latency";
 }
 
-std::string_view path_health_name(PathHealth health) {
-    switch (health) {
-        case PathHealth::Up:
-            return "up";
-        case PathHealth::Degraded:
-            return "degraded";
-        case PathHealth::Down:
-            return "down";
-        case PathHealth::Unknown:
-            break;
-    }
-    return "unknown";
-}
-
 int compare_path_metrics(const PathMetrics& a, const PathMetrics& b, RankPreference preference) {
     const MetricKeys ka = keys_for(a, preference);
     const MetricKeys kb = keys_for(b, preference);

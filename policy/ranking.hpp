@@ -51,9 +51,6 @@ enum class RankPreference {
 std::optional<RankPreference> parse_rank_preference(std::string_view text);
 std::string_view rank_preference_name(RankPreference preference);
 
-// "unknown", "up", "degraded", "down" (the D-Bus and CLI spelling).
-std::string_view path_health_name(PathHealth health);
-
 // What the prober and the configuration know about one path. A metric that
 // has not been measured yet is nullopt and ranks after every measured value.
 struct PathMetrics {

@@ -1,5 +1,7 @@
 #include "genl_socket.hpp"
 
+#include "netlink_socket.hpp"
+
 #include <linux/netlink.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
@@ -22,33 +24,6 @@ struct CbDeleter {
     void operator()(nl_cb* cb) const { nl_cb_put(cb); }
 };
 using NlCb = std::unique_ptr<nl_cb, CbDeleter>;
-
-// The extended-ACK text (NLMSGERR_ATTR_MSG) of an error. libnl 3.7 hands
-// the error callback the nlmsgerr only; it is the payload of the
-// NLMSG_ERROR message, so the header sits right before it. With
-// NETLINK_CAP_ACK the request is not echoed and the TLVs follow directly.
-std::string extack_message(const nlmsgerr* error) {
-    const auto* hdr =
-        reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(error) - NLMSG_HDRLEN);
-    if ((hdr->nlmsg_flags & NLM_F_ACK_TLVS) == 0 || (hdr->nlmsg_flags & NLM_F_CAPPED) == 0) {
-        return {};
-    }
-    const std::size_t offset = NLMSG_HDRLEN + sizeof(nlmsgerr);
-    if (hdr->nlmsg_len <= offset) {
-        return {};
-    }
-    auto* first =
-        reinterpret_cast<nlattr*>(const_cast<char*>(reinterpret_cast<const char*>(hdr) + offset));
-    int remaining = static_cast<int>(hdr->nlmsg_len - offset);
-    nlattr* attr = nullptr;
-    nla_for_each_attr(attr, first, remaining, remaining) {
-        if (nla_type(attr) == NLMSGERR_ATTR_MSG && nla_len(attr) > 0) {
-            const char* text = static_cast<const char*>(nla_data(attr));
-            return std::string(text, strnlen(text, static_cast<std::size_t>(nla_len(attr))));
-        }
-    }
-    return {};
-}
 
 struct ExchangeState {
     const std::function<void(nlmsghdr*)>* on_reply = nullptr;

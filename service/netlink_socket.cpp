@@ -13,21 +13,6 @@
 
 namespace multi6d {
 
-namespace {
-
-struct CbDeleter {
-    void operator()(nl_cb* cb) const { nl_cb_put(cb); }
-};
-using NlCb = std::unique_ptr<nl_cb, CbDeleter>;
-
-NlCb make_cb(const std::string& what) {
-    NlCb cb(nl_cb_alloc(NL_CB_DEFAULT));
-    if (!cb) {
-        throw KernelError(what + ": out of memory", ENOMEM);
-    }
-    return cb;
-}
-
 // The extended-ACK text (NLMSGERR_ATTR_MSG) of an error message. libnl 3.7
 // hands the error callback the nlmsgerr only; it is the payload of the
 // NLMSG_ERROR message, so the header sits right before it. With
@@ -54,6 +39,21 @@ std::string extack_message(const nlmsgerr* error) {
         }
     }
     return {};
+}
+
+namespace {
+
+struct CbDeleter {
+    void operator()(nl_cb* cb) const { nl_cb_put(cb); }
+};
+using NlCb = std::unique_ptr<nl_cb, CbDeleter>;
+
+NlCb make_cb(const std::string& what) {
+    NlCb cb(nl_cb_alloc(NL_CB_DEFAULT));
+    if (!cb) {
+        throw KernelError(what + ": out of memory", ENOMEM);
+    }
+    return cb;
 }
 
 struct AckState {

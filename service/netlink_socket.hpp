@@ -12,7 +12,13 @@
 #include <memory>
 #include <string>
 
+struct nlmsgerr;
+
 namespace multi6d {
+
+// The kernel's extended-ACK text (NLMSGERR_ATTR_MSG) carried by a netlink
+// error, or "" (rtnetlink and generic netlink sockets both use it).
+std::string extack_message(const nlmsgerr* error);
 
 struct NlMsgDeleter {
     void operator()(nl_msg* msg) const { nlmsg_free(msg); }
