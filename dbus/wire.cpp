@@ -169,6 +169,12 @@ Details path_details(const PathReport& path) {
     }
     d.emplace("addresses", sdbus::Variant(addresses));
     d.emplace("default_router", sdbus::Variant(path.default_router));
+    std::vector<std::string> routes;
+    routes.reserve(path.routes.size());
+    for (const Prefix& p : path.routes) {
+        routes.push_back(p.to_string());
+    }
+    d.emplace("routes", sdbus::Variant(routes));
     d.emplace("router_preference", sdbus::Variant(std::string(to_string(path.router_preference))));
     return d;
 }

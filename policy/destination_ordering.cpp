@@ -30,7 +30,9 @@ DestinationComparator::DestinationComparator(std::span<const Address> destinatio
         const Address& d = destinations[i];
         const DestinationRoute route =
             ctx.route_for ? ctx.route_for(d) : ctx.source_selection.route;
-        const SourceSelection selected = select_source(candidates, d, ctx.source_selection, route);
+        const SourceSelection selected =
+            select_source(ctx.candidates_for ? ctx.candidates_for(d) : candidates, d,
+                          ctx.source_selection, route);
         entries_.push_back(RankedDestination{d, selected.source, 0, i});
 
         const std::optional<SourceCandidate>& s = selected.source;

@@ -54,6 +54,11 @@ struct DestinationOrderingContext {
     // Per-destination route (Rules 5 and 5.5 of source selection); called
     // once per destination when set.
     std::function<DestinationRoute(const Address&)> route_for;
+    // Per-destination candidate set (§4: the candidate set is "for a given
+    // destination"), e.g. only the addresses whose routes reach it. Called
+    // once per destination when set, instead of using `candidates`; the span
+    // must stay valid while the comparator or order_destinations() runs.
+    std::function<std::span<const SourceCandidate>(const Address&)> candidates_for;
     // Rule 7: true for a destination reached through encapsulation (or, as
     // §6 permits, a virtual interface). Unset: every destination is native.
     std::function<bool(const Address&)> encapsulated;

@@ -40,6 +40,12 @@ std::vector<PathReport> path_reports(const HostModel& model,
             r.metrics = it->second.metrics;
         }
         if (const Link* link = model.link(info.key.ifindex); link != nullptr) {
+            if (const Router* router = link->find_router(info.key.router); router != nullptr) {
+                for (const AdvertisedRoute& route : router->routes) {
+                    r.routes.push_back(route.prefix);
+                }
+                std::ranges::sort(r.routes);
+            }
             for (const HostAddress& a : link->addresses) {
                 // A tentative address cannot be a source yet (RFC 4862 §5.4);
                 // a deprecated one can, and Rule 3 ranks it last.
@@ -65,7 +71,7 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
                                          const PolicyTable& policy, RankPreference preference) {
     std::vector<const PathReport*> order;
     for (const PathReport& p : paths) {
-        if (p.default_router) {
+        if (p.default_router || !p.routes.empty()) {
             order.push_back(&p);
         }
     }
@@ -76,7 +82,8 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
     std::vector<RankCandidate> candidates;
     for (std::size_t i = 0; i < order.size(); ++i) {
         for (const SourceCandidate& s : order[i]->addresses) {
-            candidates.push_back(RankCandidate{s, i, order[i]->metrics});
+            candidates.push_back(
+                RankCandidate{s, i, order[i]->metrics, order[i]->default_router, order[i]->routes});
         }
     }
 

@@ -26,6 +26,9 @@ struct PathReport {
     std::string interface;  // link name
     PathKey key;
     bool default_router = false;  // the router gave a default route (path carries generic traffic)
+    // The router's RFC 4191 routes (RIO prefixes other than ::/0), which
+    // multi6d puts in the path's table; sorted.
+    std::vector<Prefix> routes;
     RouterPreference router_preference = RouterPreference::Medium;
     // Host addresses in the prefix on this link that can be sources (not
     // tentative, not failed DAD), sorted by address.
@@ -52,10 +55,11 @@ struct RankedPairReport {
     RankReason reason;
 };
 
-// rank_pairs() over the addresses of the paths that carry generic traffic
-// (default_router). An address on several such paths counts once, on the
-// path the kernel's rules try first (routing_decision.hpp: higher router
-// preference, then lower router address, then lower ifindex).
+// rank_pairs() over the addresses of every path, each reaching what its
+// table has a route for (default_router: everything; else its `routes`).
+// For each destination, an address on several paths counts once, on the
+// first usable one the kernel's rules try (routing_decision.hpp: higher
+// router preference, then lower router address, then lower ifindex).
 // The result points into `paths`.
 std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
                                          std::span<const Address> destinations,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 
 #include "destination_ordering.hpp"
 
@@ -68,8 +69,9 @@ bool is_possible_source(const Address& source, const Address& destination) {
            is_ipv4(source) == is_ipv4(destination);
 }
 
-// The usable candidates, with the metrics of each one's path; addresses are
-// unique, so a source is found again by its address.
+// The candidates usable for one destination (see ranking.hpp), with the
+// metrics of each one's path; addresses are unique, so a source is found
+// again by its address.
 struct Usable {
     std::vector<SourceCandidate> sources;
     std::vector<std::size_t> index;  // into the caller's candidates
@@ -85,12 +87,13 @@ struct Usable {
     }
 };
 
-Usable usable_candidates(std::span<const RankCandidate> candidates) {
+Usable usable_candidates(std::span<const RankCandidate> candidates, const Address& destination) {
     Usable u;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const RankCandidate& c = candidates[i];
-        if (c.metrics.state == PathHealth::Down || u.metrics_of(c.source.address) != nullptr ||
-            c.source.address.is_multicast() || c.source.address.is_unspecified()) {
+        if (c.metrics.state == PathHealth::Down ||
+            !is_possible_source(c.source.address, destination) || !reaches(c, destination) ||
+            u.metrics_of(c.source.address) != nullptr) {
             continue;
         }
         u.sources.push_back(c.source);
@@ -127,6 +130,12 @@ std::string_view rank_preference_name(RankPreference preference) {
     return "latency";
 }
 
+bool reaches(const RankCandidate& c, const Address& destination) {
+    return c.default_route || std::ranges::any_of(c.routes, [&destination](const Prefix& p) {
+               return p.contains(destination);
+           });
+}
+
 int compare_path_metrics(const PathMetrics& a, const PathMetrics& b, RankPreference preference) {
     const MetricKeys ka = keys_for(a, preference);
     const MetricKeys kb = keys_for(b, preference);
@@ -152,21 +161,27 @@ std::string rank_reason_name(const RankReason& reason) {
 std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
                                    std::span<const Address> destinations,
                                    const RankingContext& ctx) {
-    const Usable usable = usable_candidates(candidates);
-
     std::vector<Address> unique_destinations;
     std::vector<std::size_t> destination_index;
+    std::vector<Usable> usable_for;  // by position in unique_destinations
     for (std::size_t i = 0; i < destinations.size(); ++i) {
         if (std::find(unique_destinations.begin(), unique_destinations.end(), destinations[i]) ==
             unique_destinations.end()) {
             unique_destinations.push_back(destinations[i]);
             destination_index.push_back(i);
+            usable_for.push_back(usable_candidates(candidates, destinations[i]));
         }
     }
+    const auto usable_of = [&](const Address& d) -> const Usable& {
+        const auto it = std::find(unique_destinations.begin(), unique_destinations.end(), d);
+        return usable_for[static_cast<std::size_t>(it - unique_destinations.begin())];
+    };
 
     const RankPreference preference = ctx.preference;
-    const auto compare_sources_by_path = [&usable, preference](const SourceCandidate& a,
-                                                               const SourceCandidate& b) {
+    const auto compare_sources_by_path = [&usable_of, preference](const SourceCandidate& a,
+                                                                  const SourceCandidate& b,
+                                                                  const Address& d) {
+        const Usable& usable = usable_of(d);
         const PathMetrics* ma = usable.metrics_of(a.address);
         const PathMetrics* mb = usable.metrics_of(b.address);
         return ma != nullptr && mb != nullptr ? compare_path_metrics(*ma, *mb, preference) : 0;
@@ -175,14 +190,22 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
     DestinationOrderingContext dctx;
     dctx.source_selection.policy = ctx.policy;
     dctx.source_selection.performance = compare_sources_by_path;
-    dctx.performance = [&compare_sources_by_path](const RankedDestination& a,
-                                                  const RankedDestination& b) {
-        return a.source && b.source ? compare_sources_by_path(*a.source, *b.source) : 0;
+    dctx.candidates_for = [&usable_of](const Address& d) -> std::span<const SourceCandidate> {
+        return usable_of(d).sources;
+    };
+    dctx.performance = [&usable_of, preference](const RankedDestination& a,
+                                                const RankedDestination& b) {
+        if (!a.source || !b.source) {
+            return 0;
+        }
+        const PathMetrics* ma = usable_of(a.destination).metrics_of(a.source->address);
+        const PathMetrics* mb = usable_of(b.destination).metrics_of(b.source->address);
+        return ma != nullptr && mb != nullptr ? compare_path_metrics(*ma, *mb, preference) : 0;
     };
     const SourceSelectionContext& sctx = dctx.source_selection;
 
     const std::vector<RankedDestination> ordered =
-        order_destinations(unique_destinations, usable.sources, dctx);
+        order_destinations(unique_destinations, {}, dctx);
 
     std::vector<RankedPair> pairs;
     std::vector<std::size_t> order;  // positions in usable.sources
@@ -192,12 +215,9 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
             continue;  // Rule 1 put every such destination last
         }
         const Address& d = entry.destination;
-        order.clear();
-        for (std::size_t s = 0; s < usable.sources.size(); ++s) {
-            if (is_possible_source(usable.sources[s].address, d)) {
-                order.push_back(s);
-            }
-        }
+        const Usable& usable = usable_of(d);
+        order.resize(usable.sources.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return compare_sources(usable.sources[a], usable.sources[b], d, sctx).winner ==
                    Winner::First;

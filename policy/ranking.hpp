@@ -17,8 +17,13 @@
 //   order. So the first pair is what the host itself would use, and the next
 //   ones are the alternatives a multihomed host has: the same destination
 //   through other paths before the next destination.
-// - Usable: the candidate's path is not Down, and the source is of D's family
-//   and can be a source at all (not multicast, not unspecified).
+// - Usable for D: the candidate's path is not Down and has a route to D (a
+//   default route, or one of its router's RFC 4191 routes covering D), and
+//   the source is of D's family and can be a source at all (not multicast,
+//   not unspecified). An address on several paths counts once per D, on the
+//   first of them (in the caller's order, the order the kernel's rules try
+//   them) that is usable for D: the kernel's rule lookup goes on to the next
+//   rule when a table has no route.
 #pragma once
 
 #include <chrono>
@@ -71,7 +76,16 @@ struct RankCandidate {
     SourceCandidate source;
     std::size_t path = 0;  // the caller's index of the path; opaque here
     PathMetrics metrics;
+    // The destinations the path's table has a route for: all of them when
+    // its router is a default router, else those inside one of `routes`
+    // (RFC 4191 §4: a router with lifetime 0 may still advertise specific
+    // routes). `routes` must outlive the rank_pairs() call.
+    bool default_route = true;
+    std::span<const Prefix> routes;
 };
+
+// True when c's path has a route to `destination`.
+bool reaches(const RankCandidate& c, const Address& destination);
 
 // Why a pair goes before the next one: an RFC 6724 source rule (1–8, 8 being
 // path performance then longest match; the two pairs share their
@@ -100,11 +114,11 @@ struct RankingContext {
 };
 
 // Every usable (candidate, destination) pair, best first, as the file
-// comment describes. A candidate whose address repeats an earlier
-// candidate's is ignored (the caller lists an address's paths in the order
-// the kernel's rules try them, so the first is the one traffic takes); a
-// repeated destination is ignored too. Destinations with no usable source
-// give no pair.
+// comment describes. For each destination, a candidate whose address
+// repeats an earlier usable candidate's is ignored (the caller lists an
+// address's paths in the order the kernel's rules try them, so the first
+// usable one is the one traffic takes); a repeated destination is ignored
+// too. Destinations with no usable source give no pair.
 std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
                                    std::span<const Address> destinations,
                                    const RankingContext& ctx);

@@ -91,7 +91,7 @@ CandidateKeys keys_of(const SourceCandidate& c, const DestinationView& d,
 
 SourceComparison compare_keys(const SourceCandidate& a, const CandidateKeys& ka,
                               const SourceCandidate& b, const CandidateKeys& kb,
-                              const SourceSelectionContext& ctx) {
+                              const Address& destination, const SourceSelectionContext& ctx) {
     if (ka.eligible != kb.eligible) {
         return {ka.eligible ? Winner::First : Winner::Second, source_rule::none};
     }
@@ -106,7 +106,7 @@ SourceComparison compare_keys(const SourceCandidate& a, const CandidateKeys& ka,
     // Rule 8, or what replaces it (§5: "MAY be superseded if the
     // implementation has other means of choosing among source addresses").
     if (ctx.performance) {
-        const int p = ctx.performance(a, b);
+        const int p = ctx.performance(a, b, destination);
         if (p != 0) {
             return {p < 0 ? Winner::First : Winner::Second, rule_order[longest_match]};
         }
@@ -149,7 +149,7 @@ SourceComparison compare_sources(const SourceCandidate& a, const SourceCandidate
     const PolicyTable& table = ctx.table();
     const DestinationView d = view_of(destination, table);
     return compare_keys(a, keys_of(a, d, ctx, ctx.route, table), b,
-                        keys_of(b, d, ctx, ctx.route, table), ctx);
+                        keys_of(b, d, ctx, ctx.route, table), destination, ctx);
 }
 
 SourceSelection select_source(std::span<const SourceCandidate> candidates,
@@ -173,15 +173,16 @@ SourceSelection select_source(std::span<const SourceCandidate> candidates,
         if (!k.eligible) {
             continue;
         }
-        if (!best || compare_keys(candidates[*best], best_keys, candidates[i], k, ctx).winner ==
-                         Winner::Second) {
+        if (!best ||
+            compare_keys(candidates[*best], best_keys, candidates[i], k, destination, ctx).winner ==
+                Winner::Second) {
             second = best;
             second_keys = best_keys;
             best = i;
             best_keys = k;
-        } else if (!second ||
-                   compare_keys(candidates[*second], second_keys, candidates[i], k, ctx).winner ==
-                       Winner::Second) {
+        } else if (!second || compare_keys(candidates[*second], second_keys, candidates[i], k,
+                                           destination, ctx)
+                                      .winner == Winner::Second) {
             second = i;
             second_keys = k;
         }
@@ -193,8 +194,9 @@ SourceSelection select_source(std::span<const SourceCandidate> candidates,
     result.source = candidates[*best];
     result.index = *best;
     if (second) {
-        result.rule =
-            compare_keys(candidates[*best], best_keys, candidates[*second], second_keys, ctx).rule;
+        result.rule = compare_keys(candidates[*best], best_keys, candidates[*second], second_keys,
+                                   destination, ctx)
+                          .rule;
     }
     return result;
 }

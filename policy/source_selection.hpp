@@ -43,10 +43,13 @@ struct SourceCandidate {
 using PrefixAdvertisers = std::map<Prefix, std::set<Address>>;
 
 // Replaces Rule 8 (§5 allows "knowledge of which source performs best"):
-// < 0 when `a` performs better, > 0 when `b` does, 0 when it cannot tell.
-// Must be a strict weak order (e.g. compare a per-path score); on 0 the
+// < 0 when `a` performs better towards `destination`, > 0 when `b` does, 0
+// when it cannot tell. The destination matters when an address's traffic
+// takes different paths to different destinations. Must be a strict weak
+// order for each destination (e.g. compare a per-path score); on 0 the
 // longest-match rule still breaks the tie, and either way Rule 8 is reported.
-using SourcePerformance = std::function<int(const SourceCandidate& a, const SourceCandidate& b)>;
+using SourcePerformance = std::function<int(const SourceCandidate& a, const SourceCandidate& b,
+                                            const Address& destination)>;
 
 // What routing decided for one destination D; both parts are optional
 // because the caller may not know them.

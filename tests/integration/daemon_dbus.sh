@@ -396,6 +396,20 @@ it_assert "gdbus Rank: $GENERIC's best (and only) pair is B's source" \
     test "$(awk '{print $1}' <<<"$g_pairs")" = "$k_generic"
 out=$(send org.freedesktop.DBus.Properties.Get "string:$IFACE" string:State)
 it_assert "State stays running (path b is up)" grep -q 'variant *string "running"' <<<"$out"
+it_log "router B: lifetime 0 (no longer a default router), its RIO kept"
+lab_set "$LAB" b lifetime=0
+# rank_lines DST...: Rank's pairs for DST... (one line each, see rank_busctl).
+rank_lines() { rank_busctl "$(busctl_rank "$#" "$@" 0)"; }
+no_generic_pair() { [[ -z $(rank_lines "$GENERIC") ]]; }
+it_assert "within 2 s Rank gives $GENERIC no pair (A is down, B has no default route)" \
+    it_poll 2000 no_generic_pair
+rio_pairs=$(rank_lines "$RIO_SERVER")
+echo "  busctl Rank $RIO_SERVER:"
+indent <<<"$rio_pairs"
+it_assert "Rank: $RIO_SERVER still gets B's source through B's path (its specific route)" \
+    test "$(awk '{print $1, $3}' <<<"$rio_pairs")" = "2001:db8:b::10 $B_PATH"
+it_assert "the kernel agrees: B's source reaches $RIO_SERVER" \
+    test "$(kernel_source "$RIO_SERVER")" = 2001:db8:b::10
 it_assert "busctl monitor is still running" it_pid_alive "$BUSCTL_MONITOR_PID"
 it_assert "gdbus monitor is still running" it_pid_alive "$GDBUS_MONITOR_PID"
 echo "PASS: daemon_dbus"

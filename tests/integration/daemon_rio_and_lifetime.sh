@@ -7,6 +7,9 @@
 #     checked where the packets went (the routers' SYN counters).
 #  2. Router A then sends router lifetime 0: within 1 s new unbound
 #     connections use router B with B's source, and succeed.
+#  3. A is a default router again and B sends lifetime 0 while still
+#     advertising its RIO: the RIO subnet is still reached via B with B's
+#     source (B's path keeps its specific route), everything else via A.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -62,4 +65,25 @@ echo "  to $GENERIC: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
 it_assert "20 of 20 connections succeed after A's lifetime 0" test "$ok" -eq 20
 it_assert "all of them used B's source" test "$src" = "src=2001:db8:b::10"
 it_assert "their SYNs left via router B only" test "$a_syn" -eq 0 -a "$b_syn" -ge 20
+
+it_log "3. A is a default router again; B sends lifetime 0 but keeps its RIO"
+lab_set "$LAB" a lifetime=1800
+lab_set "$LAB" b lifetime=0
+uses_a() {
+    local out
+    out=$(lab_exec "$LAB" host "$M6_CONNECT" -n 1 -t 200 "$GENERIC" "$PORT" || true)
+    grep -q "result=ok src=2001:db8:a::10" <<<"$out"
+}
+it_assert "within 2 s generic connections use A's source again" it_poll 2000 uses_a
+read -r ok src a_syn b_syn <<<"$(measure "$RIO_SERVER" 20)"
+echo "  to $RIO_SERVER: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
+it_assert "20 of 20 connections to the RIO subnet succeed through B's specific route" \
+    test "$ok" -eq 20
+it_assert "all of them used B's source" test "$src" = "src=2001:db8:b::10"
+it_assert "their SYNs left via router B only (A=$a_syn, B=$b_syn)" test "$a_syn" -eq 0 -a "$b_syn" -ge 20
+read -r ok src a_syn b_syn <<<"$(measure "$GENERIC" 20)"
+echo "  to $GENERIC: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
+it_assert "20 of 20 connections to the generic server succeed" test "$ok" -eq 20
+it_assert "all of them used A's source (B is no default router)" test "$src" = "src=2001:db8:a::10"
+it_assert "their SYNs left via router A only (A=$a_syn, B=$b_syn)" test "$a_syn" -ge 20 -a "$b_syn" -eq 0
 it_daemon_stop TERM

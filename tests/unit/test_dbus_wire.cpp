@@ -103,6 +103,7 @@ PathReport report(char letter, PathHealth state, std::optional<int> rtt_usec) {
     r.id = path_id(r.interface, r.key);
     r.uplink = std::string("isp-") + letter;
     r.default_router = true;
+    r.routes = {test::pfx("2001:db8:fe::/48"), test::pfx("2001:db8:ff::/48")};
     SourceCandidate c;
     c.address = addr(p + "100");
     r.addresses.push_back(c);
@@ -134,6 +135,8 @@ TEST(PathDetails, CarryEverythingKnown) {
     EXPECT_TRUE(d.at("default_router").get<bool>());
     EXPECT_EQ(d.at("addresses").get<std::vector<std::string>>(),
               std::vector<std::string>{"2001:db8:a::100"});
+    EXPECT_EQ(d.at("routes").get<std::vector<std::string>>(),
+              (std::vector<std::string>{"2001:db8:fe::/48", "2001:db8:ff::/48"}));
     EXPECT_EQ(d.count("rtt_variation_usec"), 0U);  // unknown: absent
 }
 

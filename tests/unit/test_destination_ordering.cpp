@@ -339,6 +339,27 @@ TEST(DestinationOrdering, PerformanceReplacesRules9And10) {
     EXPECT_EQ(d8[0].rule, 5);
 }
 
+// §4: the candidate set is per destination. A destination whose only
+// candidate (per candidates_for) is not global goes after one with a global
+// source (Rule 2), although the shared list would give both a global one.
+TEST(DestinationOrdering, CandidatesForGivesEachDestinationItsOwnSources) {
+    const std::vector<SourceCandidate> global = {candidate("2001:db8:1::2")};
+    const std::vector<SourceCandidate> link_local = {candidate("fe80::2")};
+    DestinationOrderingContext ctx;
+    ctx.candidates_for = [&](const Address& d) -> std::span<const SourceCandidate> {
+        return d == addr("2001:db8:2::1") ? std::span<const SourceCandidate>(link_local)
+                                          : std::span<const SourceCandidate>(global);
+    };
+    const auto got = order_destinations(addresses({"2001:db8:2::1", "2001:db8:3::1"}), {}, ctx);
+    ASSERT_EQ(got.size(), 2U);
+    EXPECT_EQ(got[0].destination, addr("2001:db8:3::1"));
+    ASSERT_TRUE(got[0].source);
+    EXPECT_EQ(got[0].source->address, addr("2001:db8:1::2"));
+    EXPECT_EQ(got[0].rule, 2);
+    ASSERT_TRUE(got[1].source);
+    EXPECT_EQ(got[1].source->address, addr("fe80::2"));
+}
+
 TEST(DestinationOrdering, RouteForFeedsRule55IntoSourceD) {
     // Two uplinks as in RFC 8678: each destination gets the source of its
     // next hop's prefix.

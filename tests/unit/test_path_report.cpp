@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "policy_test_util.hpp"
 
 namespace multi6d {
@@ -104,6 +109,75 @@ TEST_F(PathReportTest, RankPathsSkipsPathsWithoutADefaultRoute) {
                                        RankPreference::Latency)) {
         EXPECT_EQ(pair.path, &reports[0]);
     }
+}
+
+// RFC 4191: a router with lifetime 0 may still advertise specific routes;
+// multi6d puts them in its path's table, so the path's addresses are usable
+// for destinations inside them, and only for those.
+TEST_F(PathReportTest, ARouterWithOnlySpecificRoutesRanksForThoseDestinations) {
+    auto b = ra("fe80::b", 0);
+    b.prefixes.push_back(pio("2001:db8:b::/64", 86400, 14400));
+    b.routes.push_back(rio("2001:db8:fe::/48", 1800));
+    model.apply(eth1, b, t0);
+    const auto reports = path_reports(model, {});
+    ASSERT_EQ(reports.size(), 2U);
+    EXPECT_FALSE(reports[1].default_router);
+    EXPECT_EQ(reports[1].routes, std::vector<Prefix>{pfx("2001:db8:fe::/48")});
+
+    const std::vector<Address> destinations = {addr("2001:db8:fe::1"), addr("2001:db8:ffff::1")};
+    const auto pairs =
+        rank_paths(reports, destinations, PolicyTable::rfc6724_default(), RankPreference::Latency);
+    std::vector<std::pair<std::string, std::string>> got;
+    for (const auto& pair : pairs) {
+        got.emplace_back(pair.source.to_string() + " via " + pair.path->id,
+                         pair.destination.to_string());
+    }
+    const std::string a = " via eth0/2001:db8:a::/64/fe80::a";
+    const std::string b_path = " via eth1/2001:db8:b::/64/fe80::b";
+    const auto has = [&got](const std::string& source, const char* destination) {
+        return std::ranges::count(got, std::pair<std::string, std::string>(source, destination));
+    };
+    EXPECT_EQ(has("2001:db8:b::100" + b_path, "2001:db8:fe::1"), 1);
+    EXPECT_EQ(has("2001:db8:a::100" + a, "2001:db8:fe::1"), 1);
+    EXPECT_EQ(has("2001:db8:a::100" + a, "2001:db8:ffff::1"), 1);
+    EXPECT_EQ(has("2001:db8:b::100" + b_path, "2001:db8:ffff::1"), 0);  // no route there
+    EXPECT_EQ(pairs.size(), 5U);  // plus the deprecated a::200 for each destination
+}
+
+// An address whose first path (in the kernel's rule order) has no route to a
+// destination reaches it through the next path that has one, and that
+// path's metrics rank it.
+TEST_F(PathReportTest, AnAddressReachesADestinationThroughItsFirstPathWithARoute) {
+    // Tried first (lower router address; RFC 4191 §2.2: a router with
+    // lifetime 0 has medium preference), but has no default route.
+    auto c = ra("fe80::1", 0);
+    c.prefixes.push_back(pio("2001:db8:b::/64", 86400, 14400));
+    c.routes.push_back(rio("2001:db8:fe::/48", 1800));
+    model.apply(eth1, c, t0);
+    const PathKey key_c{eth1, pfx("2001:db8:b::/64"), addr("fe80::1")};
+    std::map<PathKey, PathFacts> facts;
+    facts[key_a()].metrics.rtt = std::chrono::microseconds(20000);
+    facts[key_b()].metrics.rtt = std::chrono::microseconds(1000);
+    facts[key_c].metrics.rtt = std::chrono::microseconds(60000);
+    const auto reports = path_reports(model, facts);
+    ASSERT_EQ(reports.size(), 3U);
+    const auto pair_of = [&](const char* destination) -> const RankedPairReport {
+        const std::vector<Address> d = {addr(destination)};
+        for (const auto& pair :
+             rank_paths(reports, d, PolicyTable::rfc6724_default(), RankPreference::Latency)) {
+            if (pair.source == addr("2001:db8:b::100")) {
+                return pair;
+            }
+        }
+        ADD_FAILURE() << "no pair from 2001:db8:b::100 to " << destination;
+        return {};
+    };
+    const RankedPairReport generic = pair_of("2001:db8:ffff::1");
+    ASSERT_NE(generic.path, nullptr);
+    EXPECT_EQ(generic.path->key, key_b());  // fe80::1 has no route there
+    const RankedPairReport specific = pair_of("2001:db8:fe::1");
+    ASSERT_NE(specific.path, nullptr);
+    EXPECT_EQ(specific.path->key, key_c);  // fe80::1's rule comes first and has the route
 }
 
 // A prefix advertised by two routers: the address's traffic takes the path

@@ -34,7 +34,7 @@ PathMetrics metrics(PathHealth state, std::optional<int> rtt_us, std::optional<d
 }
 
 RankCandidate rc(const char* address, std::size_t path, PathMetrics m, test::Flags flags = {}) {
-    return RankCandidate{candidate(address, flags), path, m};
+    return RankCandidate{candidate(address, flags), path, m, true, {}};
 }
 
 std::vector<Address> addrs(std::initializer_list<const char*> list) {

@@ -191,9 +191,8 @@ void randomise_context(Generator& g, SourceCase& sc) {
         sc.ctx.advertisers = &sc.advertisers;
     }
     if (g.chance(3)) {
-        sc.ctx.performance = [](const SourceCandidate& a, const SourceCandidate& b) {
-            return source_score(a) - source_score(b);
-        };
+        sc.ctx.performance = [](const SourceCandidate& a, const SourceCandidate& b,
+                                const Address&) { return source_score(a) - source_score(b); };
     }
     sc.ctx.prefer_temporary = !g.chance(4);
     sc.ctx.prefer_home = !g.chance(4);

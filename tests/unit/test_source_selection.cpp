@@ -355,7 +355,7 @@ TEST(SourceSelection, Rule8IsCappedAtThePrefixLength) {
 TEST(SourceSelection, PerformanceReplacesRule8) {
     SourceSelectionContext ctx;
     // Prefers 2001:db8:3::2 although 2001:db8:1::2 is the longer match.
-    ctx.performance = [](const SourceCandidate& a, const SourceCandidate& b) {
+    ctx.performance = [](const SourceCandidate& a, const SourceCandidate& b, const Address&) {
         const auto score = [](const SourceCandidate& c) { return c.address.byte(5) == 3 ? 0 : 1; };
         return score(a) - score(b);
     };
@@ -365,7 +365,9 @@ TEST(SourceSelection, PerformanceReplacesRule8) {
     expect_source("2002:c633:6401::1", {candidate("2002:c633:6401::2"), candidate("2001:db8:3::2")},
                   "2002:c633:6401::2", 6, ctx);
     // When it cannot tell, longest match still breaks the tie.
-    ctx.performance = [](const SourceCandidate&, const SourceCandidate&) { return 0; };
+    ctx.performance = [](const SourceCandidate&, const SourceCandidate&, const Address&) {
+        return 0;
+    };
     expect_source("2001:db8:1::1", {candidate("2001:db8:1::2"), candidate("2001:db8:3::2")},
                   "2001:db8:1::2", 8, ctx);
 }
