@@ -10,21 +10,19 @@
 #include <stdexcept>
 
 #include "build_info.hpp"
-#include "bus_event_driver.hpp"
+#include "bus_service.hpp"
 #include "config_loader.hpp"
 #include "endpoint_wants.hpp"
 #include "gai_conf_writer.hpp"
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
-#include "manager_adaptor.hpp"
+#include "manager_backend.hpp"
 #include "mptcp_endpoints.hpp"
-#include "names.hpp"
 #include "path_report.hpp"
 #include "path_supervisor.hpp"
 #include "ra_parser.hpp"
 #include "ranking.hpp"
 #include "router_solicitation.hpp"
-#include "snapshot_backend.hpp"
 
 namespace multi6d {
 
@@ -148,8 +146,8 @@ void Daemon::start() {
     start_dbus();
 
     reconcile();
-    if (bus_adaptor_ && bus_backend_->set_lifecycle(std::nullopt)) {
-        bus_adaptor_->publish_state_changed();
+    if (bus_) {
+        bus_->set_lifecycle(std::nullopt);
     }
     log::notice(std::string("multi6d ") + "started; managing " +
                 (config_.managed_links.empty()
@@ -165,36 +163,13 @@ void Daemon::stop() {
 }
 
 void Daemon::start_dbus() {
-    try {
-        bus_ = sdbus::createSystemBusConnection();
-    } catch (const std::exception& e) {
-        log::warning(std::string("D-Bus: no system bus (") + e.what() +
-                     "); the application interface is off, routing carries on");
-        return;
-    }
-    bus_driver_ = std::make_unique<dbus::BusEventDriver>(
-        loop_, *bus_, [](const std::string& what) { log::error("D-Bus: " + what); });
-    bus_backend_ = std::make_unique<dbus::SnapshotBackend>([this] { return reload(); });
-    bus_adaptor_ = std::make_unique<dbus::ManagerAdaptor>(
-        *bus_, loop_, *bus_driver_, *bus_backend_,
-        dbus::ManagerAdaptor::Settings{build_info::version, {}});
-    try {
-        bus_->requestName(dbus::bus_name);
-    } catch (const std::exception& e) {
-        log::error(std::string("D-Bus: cannot own ") + dbus::bus_name + ": " + e.what() +
-                   "; the application interface is off");
-        bus_adaptor_.reset();
-        bus_backend_.reset();
-        bus_driver_.reset();
-        bus_.reset();
-        return;
-    }
-    bus_driver_->refresh();
-    log::info(std::string("D-Bus: serving ") + dbus::bus_name + " on the system bus");
+    bus_ = std::make_unique<BusService>(
+        loop_, [this] { return reload(); }, build_info::version);
+    bus_->start();
 }
 
 void Daemon::publish_dbus(const KernelState& desired, const std::string& policy_reason) {
-    if (!bus_adaptor_) {
+    if (!bus_) {
         return;
     }
     std::map<PathKey, PathFacts> facts;
@@ -216,34 +191,20 @@ void Daemon::publish_dbus(const KernelState& desired, const std::string& policy_
             }
         }
     }
-    const dbus::SnapshotUpdate update =
-        bus_backend_->update(path_reports(model_, facts),
-                             applied_policy_table(PolicyTable::rfc6724_default(), desired.labels));
-    if (!update.changes.empty()) {
-        bus_adaptor_->publish_path_changes(update.changes);
-    }
-    if (update.state_changed) {
-        bus_adaptor_->publish_state_changed();
-    }
-    if (!policy_reason.empty()) {
-        bus_adaptor_->publish_policy_changed(policy_reason);
-    } else if (update.policy_changed) {
-        bus_adaptor_->publish_policy_changed("paths");
-    }
+    // Kept up to date while the bus is away too: a reconnect serves it.
+    bus_->publish(path_reports(model_, facts),
+                  applied_policy_table(PolicyTable::rfc6724_default(), desired.labels),
+                  policy_reason);
 }
 
 void Daemon::cleanup() {
     stopped_ = true;
     sd_notify(0, "STOPPING=1");
-    if (bus_adaptor_) {
-        if (bus_backend_->set_lifecycle(std::string("stopping"))) {
-            bus_adaptor_->publish_state_changed();
-        }
+    if (bus_) {
+        bus_->set_lifecycle(std::string("stopping"));
         // Gone from the bus before the kernel state goes: no caller gets a
         // ranking for paths that are being removed.
-        bus_adaptor_.reset();
-        bus_backend_.reset();
-        bus_driver_.reset();
+        bus_->stop();
         bus_.reset();
     }
     log::notice("stopping: removing multi6d's routes, rules and labels");

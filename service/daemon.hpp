@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <sdbus-c++/IConnection.h>
-
 #include "command_line.hpp"
 #include "config.hpp"
 #include "event_loop.hpp"
@@ -27,11 +25,9 @@ namespace multi6d {
 
 class LinuxKernelPort;
 namespace dbus {
-class BusEventDriver;
-class ManagerAdaptor;
-class SnapshotBackend;
 struct ReloadResult;
 }  // namespace dbus
+class BusService;
 class GaiConfWriter;
 class PathSupervisor;
 struct HealthTransition;
@@ -89,11 +85,8 @@ class Daemon {
     std::unique_ptr<NetlinkWatcher> netlink_;
     std::unique_ptr<PathSupervisor> paths_;     // probes every path, reports health
     std::vector<std::string> pending_reasons_;  // path changes not yet logged with their effect
-    // The application interface (absent when there is no system bus).
-    std::unique_ptr<sdbus::IConnection> bus_;
-    std::unique_ptr<dbus::BusEventDriver> bus_driver_;
-    std::unique_ptr<dbus::SnapshotBackend> bus_backend_;
-    std::unique_ptr<dbus::ManagerAdaptor> bus_adaptor_;
+    // The application interface (on the system bus whenever there is one).
+    std::unique_ptr<BusService> bus_;
     std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
     std::optional<GaiInput> gai_applied_;    // what the file holds now
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available

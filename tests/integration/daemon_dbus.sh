@@ -22,6 +22,9 @@
 #     within 100 ms of the daemon's log line for it (timestamped as read
 #     from its stderr, same clock). Then Rank's best pair is B's source,
 #     which is what the kernel uses.
+#  4. Router B sends lifetime 0 but keeps its RIO: Rank gives the generic
+#     destination no pair (A is down, B no default router) and still gives
+#     the RIO destination B's source, as the kernel does.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=dbus/dbus_lib.sh
 source "$(dirname "$0")/dbus/dbus_lib.sh"

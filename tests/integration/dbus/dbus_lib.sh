@@ -6,6 +6,8 @@
 #   source "$(dirname "$0")/dbus/dbus_lib.sh"
 #   dbus_init                  # root check, tool paths
 #   dbus_bus_start             # sets DBUS_DIR, exports DBUS_SYSTEM_BUS_ADDRESS
+#                              # (= dbus_bus_prepare, then dbus_bus_launch)
+#   dbus_bus_stop              # stops the bus (dbus_bus_launch starts a new one)
 #   dbus_spawn NAME CMD...     # background process, log in $DBUS_DIR/NAME.log
 #   dbus_wait_line NAME REGEX  # poll (10 s) for a line in NAME's log
 
@@ -62,7 +64,8 @@ _dbus_teardown() {
     exit "$status"
 }
 
-dbus_bus_start() {
+# The bus's directory, configuration and address (exported), without a bus.
+dbus_bus_prepare() {
     DBUS_DIR=$(mktemp -d /tmp/m6-dbus-test.XXXXXX) || it_fail "mktemp"
     trap _dbus_teardown EXIT
     trap 'exit 130' INT
@@ -70,12 +73,28 @@ dbus_bus_start() {
     chmod 755 "$DBUS_DIR" # nobody must reach the bus socket
     sed -e "s|@DIR@|$DBUS_DIR|g" -e "s|@POLICY@|$M6_BUS_POLICY|g" \
         "$M6_SOURCE_DIR/tests/integration/dbus/bus.conf.in" >"$DBUS_DIR/bus.conf"
+    export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$DBUS_DIR/bus"
+}
+
+# A dbus-daemon on the prepared address; sets DBUS_BUS_PID.
+dbus_bus_launch() {
     local out
     out=$(dbus-daemon --config-file="$DBUS_DIR/bus.conf" --fork --print-pid=1) ||
         it_fail "dbus-daemon did not start"
     DBUS_BUS_PID=$out
-    export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$DBUS_DIR/bus"
     it_log "private bus $DBUS_SYSTEM_BUS_ADDRESS (pid $DBUS_BUS_PID)"
+}
+
+dbus_bus_start() {
+    dbus_bus_prepare
+    dbus_bus_launch
+}
+
+# Stops the bus and waits until it is gone.
+dbus_bus_stop() {
+    kill -TERM "$DBUS_BUS_PID"
+    it_poll 5000 eval '! it_pid_alive '"$DBUS_BUS_PID" || it_fail "dbus-daemon $DBUS_BUS_PID did not exit"
+    DBUS_BUS_PID=""
 }
 
 # dbus_spawn NAME CMD...: sets DBUS_LAST_PID.

@@ -1,0 +1,142 @@
+#include "bus_service.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include "bus_event_driver.hpp"
+#include "log.hpp"
+#include "manager_adaptor.hpp"
+#include "names.hpp"
+#include "snapshot_backend.hpp"
+
+namespace multi6d {
+
+namespace {
+
+constexpr std::chrono::seconds first_retry_delay{1};
+constexpr std::chrono::seconds max_retry_delay{60};
+
+}  // namespace
+
+BusService::BusService(EventLoop& loop, Reload reload, std::string version)
+    : loop_(loop),
+      version_(std::move(version)),
+      backend_(std::make_unique<dbus::SnapshotBackend>(std::move(reload))) {}
+
+BusService::~BusService() {
+    stop();
+}
+
+void BusService::start() {
+    stopped_ = false;
+    attempt();
+}
+
+void BusService::stop() {
+    stopped_ = true;
+    retry_timer_.reset();
+    reconnect_soon_.reset();
+    disconnect();
+}
+
+void BusService::publish(std::vector<PathReport> paths, PolicyTable policy,
+                         const std::string& policy_reason) {
+    const dbus::SnapshotUpdate update = backend_->update(std::move(paths), std::move(policy));
+    if (!adaptor_) {
+        return;
+    }
+    if (!update.changes.empty()) {
+        adaptor_->publish_path_changes(update.changes);
+    }
+    if (update.state_changed) {
+        adaptor_->publish_state_changed();
+    }
+    if (!policy_reason.empty()) {
+        adaptor_->publish_policy_changed(policy_reason);
+    } else if (update.policy_changed) {
+        adaptor_->publish_policy_changed("paths");
+    }
+}
+
+void BusService::set_lifecycle(std::optional<std::string> lifecycle) {
+    if (backend_->set_lifecycle(std::move(lifecycle)) && adaptor_) {
+        adaptor_->publish_state_changed();
+    }
+}
+
+bool BusService::connect(std::string& error) {
+    try {
+        bus_ = sdbus::createSystemBusConnection();
+    } catch (const std::exception& e) {
+        error = std::string("no system bus (") + e.what() + ")";
+        return false;
+    }
+    driver_ = std::make_unique<dbus::BusEventDriver>(
+        loop_, *bus_, [this](const std::string& what) { on_failure(what); });
+    adaptor_ = std::make_unique<dbus::ManagerAdaptor>(*bus_, loop_, *driver_, *backend_,
+                                                      dbus::ManagerAdaptor::Settings{version_, {}});
+    try {
+        bus_->requestName(dbus::bus_name);
+    } catch (const std::exception& e) {
+        error = std::string("cannot own ") + dbus::bus_name + " (" + e.what() + ")";
+        disconnect();
+        return false;
+    }
+    driver_->refresh();
+    return true;
+}
+
+void BusService::disconnect() {
+    // The adaptor unregisters from the connection; the driver stops
+    // watching its fd; then the connection closes (the bus drops the name).
+    adaptor_.reset();
+    driver_.reset();
+    bus_.reset();
+}
+
+void BusService::attempt() {
+    if (stopped_) {
+        return;
+    }
+    std::string error;
+    if (connect(error)) {
+        log::info(std::string("D-Bus: serving ") + dbus::bus_name + " on the system bus");
+        retry_delay_ = {};
+        failure_logged_ = false;
+        return;
+    }
+    retry_delay_ =
+        retry_delay_.count() == 0 ? first_retry_delay : std::min(retry_delay_ * 2, max_retry_delay);
+    const std::string message =
+        "D-Bus: " + error + "; the application interface is off, routing carries on";
+    if (failure_logged_) {
+        log::debug(message + " (next attempt in " + std::to_string(retry_delay_.count()) + " s)");
+    } else {
+        log::warning(message + "; trying again after 1 s, then less and less often (every 60 s)");
+        failure_logged_ = true;
+    }
+    retry_later();
+}
+
+void BusService::retry_later() {
+    retry_timer_ = loop_.add_timer(loop_.now() + retry_delay_, [this] {
+        retry_timer_.reset();
+        attempt();
+    });
+}
+
+void BusService::on_failure(const std::string& what) {
+    // Called from inside the driver: it stopped watching the connection;
+    // the objects go once the loop is past this callback.
+    log::error(what + "; reconnecting");
+    failure_logged_ = true;
+    reconnect_soon_ = loop_.add_defer([this] {
+        reconnect_soon_.reset();
+        disconnect();
+        retry_delay_ = {};
+        attempt();
+    });
+}
+
+}  // namespace multi6d
