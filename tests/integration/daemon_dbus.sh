@@ -44,28 +44,10 @@ PORT=8080
 N=10
 MAX_DELAY_US=100000
 
-# The private bus and the lab, both torn down on every exit path. The lab's
-# teardown stops the daemon (a recorded lab process); _dbus_teardown stops
-# the monitors and the bus and exits with the status it finds in $?.
-_teardown() {
-    local status=$?
-    set +e
-    trap - EXIT INT TERM
-    if [[ -n ${LAB:-} ]]; then
-        if ((status != 0)); then
-            echo "--- lab logs ($LAB) ---" >&2
-            lab_logs "$LAB" >&2
-        fi
-        lab_down "$LAB" || echo "teardown of $LAB failed" >&2
-    fi
-    (exit "$status")
-    _dbus_teardown
-}
+# The private bus and the lab, both torn down on every exit path.
 dbus_bus_start
 LAB=$(lab_new) || it_fail "cannot reserve a lab"
-trap _teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+dbus_trap_with_lab
 lab_up --id "$LAB" -n 2 --wait "b.rio=$RIO_NET@medium" >/dev/null || it_fail "lab up"
 it_log "lab $LAB up: routers a, b; b.rio=$RIO_NET"
 RUN_DIR="${LAB_RUN_ROOT:-/run/multi6d-lab}/$LAB"

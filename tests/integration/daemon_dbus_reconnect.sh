@@ -21,25 +21,9 @@ DEST=org.multi6d1
 OBJ=/org/multi6d1
 IFACE=org.multi6d.Manager1
 
-_teardown() {
-    local status=$?
-    set +e
-    trap - EXIT INT TERM
-    if [[ -n ${LAB:-} ]]; then
-        if ((status != 0)); then
-            echo "--- lab logs ($LAB) ---" >&2
-            lab_logs "$LAB" >&2
-        fi
-        lab_down "$LAB" || echo "teardown of $LAB failed" >&2
-    fi
-    (exit "$status")
-    _dbus_teardown
-}
 dbus_bus_prepare
 LAB=$(lab_new) || it_fail "cannot reserve a lab"
-trap _teardown EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+dbus_trap_with_lab
 lab_up --id "$LAB" -n 2 --wait >/dev/null || it_fail "lab up"
 
 list_paths() {

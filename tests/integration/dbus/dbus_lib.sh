@@ -64,6 +64,30 @@ _dbus_teardown() {
     exit "$status"
 }
 
+# For tests with a lab as well: on exit the lab goes first (with the
+# processes it recorded, the daemon among them; its logs shown on failure),
+# then what _dbus_teardown stops. Call after dbus_bus_prepare/start, with
+# LAB set (lab_new).
+dbus_trap_with_lab() {
+    trap _dbus_lab_teardown EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+_dbus_lab_teardown() {
+    local status=$?
+    set +e
+    trap - EXIT INT TERM
+    if [[ -n ${LAB:-} ]]; then
+        if ((status != 0)); then
+            echo "--- lab logs ($LAB) ---" >&2
+            lab_logs "$LAB" >&2
+        fi
+        lab_down "$LAB" || echo "teardown of $LAB failed" >&2
+    fi
+    (exit "$status")
+    _dbus_teardown
+}
+
 # The bus's directory, configuration and address (exported), without a bus.
 dbus_bus_prepare() {
     DBUS_DIR=$(mktemp -d /tmp/m6-dbus-test.XXXXXX) || it_fail "mktemp"
