@@ -11,6 +11,12 @@
 // changes, PolicyChanged "paths"). Reload emits PolicyChanged "reload", or
 // fails with --fail-reload. --debug logs every RankHost lookup. Prints
 // "READY" once it owns org.multi6d1.
+//
+// For the Rank benchmark it also serves org.multi6d.Test.Reference(as, a{sv})
+// -> a(ssa{sv}) on /org/multi6d1/reference: Rank's reply for 2001:db8:ffff::1
+// with both paths up, written by Rank's own PairWriter, without reading the
+// arguments or ranking. Rank against it is what parsing and ranking cost;
+// it against Ping is what the reply itself costs.
 // Exits 0 on SIGTERM/SIGINT, 1 on errors, 2 on usage errors.
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -27,7 +33,9 @@
 #include "log.hpp"
 #include "manager_adaptor.hpp"
 #include "names.hpp"
+#include "path_report.hpp"
 #include "snapshot_backend.hpp"
+#include "wire.hpp"
 
 namespace multi6d::tools {
 namespace {
@@ -81,6 +89,24 @@ int serve(bool fail_reload) {
     backend.set_lifecycle(std::nullopt);
     dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend,
                                  dbus::ManagerAdaptor::Settings{build_info::version, {}});
+    // The benchmark's reference method (see the file comment). The pairs
+    // point into reference_paths, which lives as long as the loop.
+    const std::vector<PathReport> reference_paths = fake_paths(true);
+    const std::vector<Address> reference_destination = {*Address::parse("2001:db8:ffff::1")};
+    const std::vector<RankedPairReport> reference_pairs =
+        rank_paths(reference_paths, reference_destination, PolicyTable::rfc6724_default(),
+                   RankPreference::Latency);
+    dbus::PairWriter reference_writer;
+    std::unique_ptr<sdbus::IObject> reference =
+        sdbus::createObject(*bus, std::string(dbus::object_path) + "/reference");
+    reference->registerMethod("org.multi6d.Test", "Reference", "asa{sv}", "a(ssa{sv})",
+                              [&](sdbus::MethodCall call) {
+                                  sdbus::MethodReply reply = call.createReply();
+                                  reference_writer.write(reply, reference_pairs);
+                                  reply.send();
+                              });
+    reference->finishRegistration();
+
     bus->requestName(dbus::bus_name);
     driver.refresh();
 

@@ -6,12 +6,17 @@
 // from sending the built message to having the reply. Prints p50 and p99 of
 // each and their ratios.
 //   usage: m6-bench-dbus [--count N] [--warmup N] [--preference P]
-//                        [--vary N] [--only rank|ping] [DEST...]
+//                        [--vary N] [--only rank|ping] [--reference] [DEST...]
 // Defaults: 20000 calls of each, 1000 warm-up rounds, one destination
 // (2001:db8:ffff::1: one address per host name is the common case).
 // --vary N cycles the last destination through N different addresses, so
 // the daemon cannot answer from its memory of recent requests (N > 8 defeats
 // RankingSnapshot's memo). --only (diagnostics) sends that call in both slots.
+// --reference adds a third call to each round, org.multi6d.Test.Reference
+// on /org/multi6d1/reference (m6-dbus-server only): the same request and
+// the same reply as Rank, without parsing or ranking; it prints that
+// call's figures and Rank against it. Each round rotates the order of its
+// calls, so none always follows another.
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
@@ -35,6 +40,7 @@ struct Options {
     std::string preference = "latency";
     std::string only;  // diagnostics: "rank" or "ping" times one kind alone
     long vary = 0;
+    bool reference = false;
     std::vector<std::string> destinations;
 };
 
@@ -43,11 +49,13 @@ struct Options {
     std::exit(1);
 }
 
-sd_bus_message* rank_message(sd_bus* bus, const Options& o, long round) {
+sd_bus_message* rank_message(sd_bus* bus, const Options& o, long round, const char* object = path,
+                             const char* interface = "org.multi6d.Manager1",
+                             const char* member = "Rank") {
     sd_bus_message* m = nullptr;
-    int r = sd_bus_message_new_method_call(bus, &m, service, path, "org.multi6d.Manager1", "Rank");
+    int r = sd_bus_message_new_method_call(bus, &m, service, object, interface, member);
     if (r < 0) {
-        die("new Rank call", r);
+        die("new call", r);
     }
     r = sd_bus_message_open_container(m, 'a', "s");
     for (std::size_t i = 0; i < o.destinations.size(); ++i) {
@@ -61,9 +69,14 @@ sd_bus_message* rank_message(sd_bus* bus, const Options& o, long round) {
     r = r < 0 ? r : sd_bus_message_close_container(m);
     r = r < 0 ? r : sd_bus_message_append(m, "a{sv}", 1, "preference", "s", o.preference.c_str());
     if (r < 0) {
-        die("build Rank call", r);
+        die("build call", r);
     }
     return m;
+}
+
+// Rank's request, sent to the reference method instead.
+sd_bus_message* reference_message(sd_bus* bus, const Options& o, long round) {
+    return rank_message(bus, o, round, "/org/multi6d1/reference", "org.multi6d.Test", "Reference");
 }
 
 sd_bus_message* ping_message(sd_bus* bus) {
@@ -139,9 +152,11 @@ int main(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if ((a == "--count" || a == "--warmup" || a == "--preference" || a == "--only" ||
-             a == "--vary") &&
-            i + 1 < argc) {
+        if (a == "--reference") {
+            o.reference = true;
+        } else if ((a == "--count" || a == "--warmup" || a == "--preference" || a == "--only" ||
+                    a == "--vary") &&
+                   i + 1 < argc) {
             const char* v = argv[++i];
             if (a == "--count") {
                 o.count = number(v);
@@ -157,7 +172,7 @@ int main(int argc, char** argv) {
         } else if (!a.empty() && a[0] == '-') {
             std::fprintf(stderr,
                          "usage: m6-bench-dbus [--count N] [--warmup N] [--preference P] "
-                         "[--vary N] [--only rank|ping] [DEST...]\n");
+                         "[--vary N] [--only rank|ping] [--reference] [DEST...]\n");
             return 2;
         } else {
             o.destinations.push_back(a);
@@ -172,41 +187,51 @@ int main(int argc, char** argv) {
         die("connect to the system bus", r);
     }
     const unsigned pairs = count_pairs(bus, o);
-    std::vector<double> rank;
-    std::vector<double> ping;
-    rank.reserve(static_cast<std::size_t>(o.count));
-    ping.reserve(static_cast<std::size_t>(o.count));
+    // One slot per kind of call; --only puts its call in both first slots.
+    const std::vector<const char*> names =
+        o.reference ? std::vector<const char*>{"Rank", "Ping", "Reference"}
+                    : std::vector<const char*>{"Rank", "Ping"};
+    const std::size_t slots = names.size();
+    std::vector<std::vector<double>> samples(slots);
+    for (auto& s : samples) {
+        s.reserve(static_cast<std::size_t>(o.count));
+    }
+    std::vector<sd_bus_message*> messages(slots);
     for (long i = 0; i < o.warmup + o.count; ++i) {
         // Messages are built before the clock starts: only the calls count.
-        sd_bus_message* r_msg = o.only == "ping" ? ping_message(bus) : rank_message(bus, o, i);
-        sd_bus_message* p_msg = o.only == "rank" ? rank_message(bus, o, i) : ping_message(bus);
-        double r_us = 0;
-        double p_us = 0;
-        if (i % 2 == 0) {
-            r_us = timed_call(bus, r_msg, "Rank");
-            p_us = timed_call(bus, p_msg, "Ping");
-        } else {
-            p_us = timed_call(bus, p_msg, "Ping");
-            r_us = timed_call(bus, r_msg, "Rank");
+        messages[0] = o.only == "ping" ? ping_message(bus) : rank_message(bus, o, i);
+        messages[1] = o.only == "rank" ? rank_message(bus, o, i) : ping_message(bus);
+        if (o.reference) {
+            messages[2] = reference_message(bus, o, i);
         }
-        if (i >= o.warmup) {
-            rank.push_back(r_us);
-            ping.push_back(p_us);
+        for (std::size_t k = 0; k < slots; ++k) {
+            const std::size_t slot = (static_cast<std::size_t>(i) + k) % slots;
+            const double us = timed_call(bus, messages[slot], names[slot]);
+            if (i >= o.warmup) {
+                samples[slot].push_back(us);
+            }
         }
     }
     sd_bus_flush_close_unref(bus);
 
-    const double r50 = percentile(rank, 0.50);
-    const double r99 = percentile(rank, 0.99);
-    const double p50 = percentile(ping, 0.50);
-    const double p99 = percentile(ping, 0.99);
     std::printf(
-        "calls: %ld Rank + %ld Ping, interleaved on one connection; Rank: %zu destination(s), "
+        "calls: %ld of each of %s, interleaved on one connection; Rank: %zu destination(s), "
         "%u pair(s) per reply%s\n",
-        o.count, o.count, o.destinations.size(), pairs,
-        o.vary > 0 ? (", " + std::to_string(o.vary) + " distinct requests").c_str() : "");
-    std::printf("Rank  p50 %8.1f us  p99 %8.1f us\n", r50, r99);
-    std::printf("Ping  p50 %8.1f us  p99 %8.1f us\n", p50, p99);
-    std::printf("ratio p50 %.3f  p99 %.3f\n", r50 / p50, r99 / p99);
+        o.count, o.reference ? "Rank, Ping and Reference" : "Rank and Ping", o.destinations.size(),
+        pairs, o.vary > 0 ? (", " + std::to_string(o.vary) + " distinct requests").c_str() : "");
+    std::vector<double> p50(slots);
+    std::vector<double> p99(slots);
+    for (std::size_t k = 0; k < slots; ++k) {
+        p50[k] = percentile(samples[k], 0.50);
+        p99[k] = percentile(samples[k], 0.99);
+        std::printf("%-9s p50 %8.1f us  p99 %8.1f us\n", names[k], p50[k], p99[k]);
+    }
+    std::printf("ratio p50 %.3f  p99 %.3f\n", p50[0] / p50[1], p99[0] / p99[1]);
+    if (o.reference) {
+        std::printf("reference/Ping p50 %.3f  p99 %.3f  (Rank's reply alone)\n", p50[2] / p50[1],
+                    p99[2] / p99[1]);
+        std::printf("Rank/reference p50 %.3f  p99 %.3f  (parsing and ranking)\n", p50[0] / p50[2],
+                    p99[0] / p99[2]);
+    }
     return 0;
 }

@@ -9,6 +9,10 @@
 #                           [-- m6-bench-dbus arguments]
 # --server: what owns org.multi6d1 (default: DIR/tests/tools/m6-dbus-server,
 # the real adaptor over a fake backend); it must print READY when it does.
+# With the default server each round also calls its reference method (Rank's
+# request and reply without parsing or ranking, m6-bench-dbus --reference),
+# and the medians of reference/Ping and Rank/reference are printed too: what
+# the reply costs, and what Rank's own work costs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +30,11 @@ while (($#)); do
         *) echo "usage: $0 [--build DIR] [--runs N] [--server CMD] [-- bench args]" >&2; exit 2 ;;
     esac
 done
-server=${server:-$build/tests/tools/m6-dbus-server}
+reference=()
+if [[ -z $server ]]; then
+    server=$build/tests/tools/m6-dbus-server
+    reference=(--reference)
+fi
 bench=$build/tests/bench/dbus/m6-bench-dbus
 [[ -x $bench ]] || { echo "$bench is missing (build first)" >&2; exit 2; }
 
@@ -55,12 +63,21 @@ done
 grep -q '^READY' "$dir/server.log" || { echo "server not ready" >&2; exit 1; }
 
 ratios=()
+reply_ratios=()
+work_ratios=()
 for ((i = 1; i <= runs; i++)); do
-    out=$("$bench" "$@")
+    out=$("$bench" "${reference[@]}" "$@")
     echo "--- run $i"
     echo "$out"
     ratios+=("$(sed -n 's/^ratio p50 \([0-9.]*\) .*/\1/p' <<<"$out")")
+    reply_ratios+=("$(sed -n 's|^reference/Ping p50 \([0-9.]*\) .*|\1|p' <<<"$out")")
+    work_ratios+=("$(sed -n 's|^Rank/reference p50 \([0-9.]*\) .*|\1|p' <<<"$out")")
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median=$(median_of "${ratios[@]}")
+if ((${#reference[@]})); then
+    echo "median p50 reference/Ping (Rank's reply alone): $(median_of "${reply_ratios[@]}")"
+    echo "median p50 Rank/reference (parsing and ranking): $(median_of "${work_ratios[@]}")"
+fi
 echo "median p50 ratio over $runs runs: $median (bar: $bar)"
 awk -v m="$median" -v b="$bar" 'BEGIN {exit !(m <= b)}'
