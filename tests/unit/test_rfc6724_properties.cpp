@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -330,6 +333,22 @@ DestinationCase random_destination_case(Generator& g, bool mobile, bool performa
     if (g.chance(3)) {
         dc.ctx.encapsulated = [](const Address& d) { return d.byte(15) % 4 == 0; };
     }
+    if (g.chance(3)) {
+        // Per-destination candidate sets (§4), as Rank's routes make them:
+        // each destination loses the candidates whose last bytes clash.
+        auto sets = std::make_shared<std::map<Address, std::vector<SourceCandidate>>>();
+        for (const Address& d : dc.destinations) {
+            auto& set = (*sets)[d];
+            for (const SourceCandidate& c : dc.sources.candidates) {
+                if ((c.address.byte(15) + d.byte(15)) % 3 != 0) {
+                    set.push_back(c);
+                }
+            }
+        }
+        dc.ctx.candidates_for = [sets](const Address& d) -> std::span<const SourceCandidate> {
+            return sets->at(d);
+        };
+    }
     if (performance) {
         dc.ctx.performance = [](const RankedDestination& a, const RankedDestination& b) {
             return destination_score(a) - destination_score(b);
@@ -390,7 +409,9 @@ TEST(Rfc6724Properties, OrderingIsASortedPermutationWithSourceD) {
             const DestinationRoute route =
                 dc.ctx.route_for ? dc.ctx.route_for(e.destination) : dc.ctx.source_selection.route;
             const SourceSelection s =
-                select_source(dc.sources.candidates, e.destination, dc.ctx.source_selection, route);
+                select_source(dc.ctx.candidates_for ? dc.ctx.candidates_for(e.destination)
+                                                    : dc.sources.candidates,
+                              e.destination, dc.ctx.source_selection, route);
             ASSERT_EQ(e.source, s.source) << "case " << n;
             if (p + 1 < got.size()) {
                 ASSERT_FALSE(less(got[p + 1].input_index, e.input_index)) << "case " << n;
