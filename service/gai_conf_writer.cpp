@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "durable_file.hpp"
+
 namespace multi6d {
 
 namespace {
@@ -76,14 +78,6 @@ std::optional<FileContent> read_file(const std::filesystem::path& path) {
     return content;
 }
 
-void fsync_directory(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
-
 bool newer(const timespec& a, const timespec& b) {
     return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
 }
@@ -100,17 +94,9 @@ timespec plus_one_ns(timespec t) {
 // a newer mtime. 0 or errno, with *what naming the failed step.
 int fill_temporary(int fd, const std::string& text, const std::optional<FileContent>& old,
                    const char** what) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            *what = "write";
-            return errno;
-        }
-        done += static_cast<std::size_t>(n);
+    if (const int error = write_all(fd, text); error != 0) {
+        *what = "write";
+        return error;
     }
     struct stat now {};
     if (::fstat(fd, &now) != 0) {

@@ -1,14 +1,11 @@
 #include "mptcp_record.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "durable_file.hpp"
 
 namespace multi6d {
 
@@ -62,14 +59,6 @@ std::optional<MptcpLimits> limits(const std::vector<std::string>& w) {
         return std::nullopt;
     }
     return MptcpLimits{*subflows, *accepted};
-}
-
-void fsync_directory(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
 }
 
 }  // namespace
@@ -166,41 +155,7 @@ MptcpRecord MptcpRecordFile::load() const {
 }
 
 void MptcpRecordFile::save(const MptcpRecord& record) const {
-    const std::filesystem::path dir =
-        path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
-    if (record.empty()) {
-        if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
-            throw std::runtime_error("remove " + path_.string() + ": " + std::strerror(errno));
-        }
-        fsync_directory(dir);
-        return;
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw std::runtime_error("create " + dir.string() + ": " + ec.message());
-    }
-    const std::string content = format_record(record);
-    const std::filesystem::path temp = path_.string() + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        throw std::runtime_error("write " + temp.string() + ": " + std::strerror(errno));
-    }
-    const ssize_t written = ::write(fd, content.data(), content.size());
-    int error =
-        written < 0 ? errno : (static_cast<std::size_t>(written) != content.size() ? EIO : 0);
-    if (error == 0 && ::fsync(fd) != 0) {
-        error = errno;
-    }
-    ::close(fd);
-    if (error == 0 && ::rename(temp.c_str(), path_.c_str()) != 0) {
-        error = errno;
-    }
-    if (error != 0) {
-        ::unlink(temp.c_str());
-        throw std::runtime_error("write " + path_.string() + ": " + std::strerror(error));
-    }
-    fsync_directory(dir);
+    save_file(path_, record.empty() ? std::nullopt : std::optional(format_record(record)));
 }
 
 }  // namespace multi6d

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "durable_file.hpp"
+
 namespace multi6d {
 
 namespace {
@@ -61,14 +63,6 @@ int write_file(const std::filesystem::path& path, std::string_view value) {
         return write_error;
     }
     return static_cast<std::size_t>(written) == text.size() ? 0 : EIO;
-}
-
-void fsync_directory(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
 }
 
 bool same_interface(const SysctlStore::Key& key, std::string_view ifname) {
@@ -228,46 +222,20 @@ void SysctlStore::load() {
 }
 
 void SysctlStore::persist() const {
-    const std::filesystem::path dir =
-        state_file_.has_parent_path() ? state_file_.parent_path() : std::filesystem::path(".");
-    if (originals_.empty()) {
-        if (::unlink(state_file_.c_str()) != 0 && errno != ENOENT) {
-            throw SysctlError("remove " + state_file_.string() + ": " + errno_text(errno));
+    std::optional<std::string> content;
+    if (!originals_.empty()) {
+        std::ostringstream text;
+        text << file_header << '\n';
+        for (const auto& [key, value] : originals_) {
+            text << key.first << ' ' << key.second << ' ' << value << '\n';
         }
-        fsync_directory(dir);
-        return;
+        content = text.str();
     }
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw SysctlError("create " + dir.string() + ": " + ec.message());
+    try {
+        save_file(state_file_, content);
+    } catch (const std::runtime_error& e) {
+        throw SysctlError(e.what());
     }
-    std::ostringstream text;
-    text << file_header << '\n';
-    for (const auto& [key, value] : originals_) {
-        text << key.first << ' ' << key.second << ' ' << value << '\n';
-    }
-    const std::string content = text.str();
-    const std::filesystem::path temp = state_file_.string() + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        throw SysctlError("write " + temp.string() + ": " + errno_text(errno));
-    }
-    const ssize_t written = ::write(fd, content.data(), content.size());
-    int error =
-        written < 0 ? errno : (static_cast<std::size_t>(written) != content.size() ? EIO : 0);
-    if (error == 0 && ::fsync(fd) != 0) {
-        error = errno;
-    }
-    ::close(fd);
-    if (error == 0 && ::rename(temp.c_str(), state_file_.c_str()) != 0) {
-        error = errno;
-    }
-    if (error != 0) {
-        ::unlink(temp.c_str());
-        throw SysctlError("write " + state_file_.string() + ": " + errno_text(error));
-    }
-    fsync_directory(dir);
 }
 
 }  // namespace multi6d
