@@ -12,6 +12,8 @@
 #include <string>
 #include <system_error>
 
+#include "icmpv6_socket.hpp"
+
 namespace multi6d {
 
 namespace {
@@ -19,29 +21,17 @@ namespace {
     throw std::system_error(errno, std::generic_category(), what);
 }
 
-void set_int(int fd, int level, int name, int value, const char* what) {
-    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {
-        throw_errno(std::string("ICMPv6 socket: ") + what);
-    }
-}
 }  // namespace
 
 NdiscSocket::NdiscSocket() : buffer_(65536) {
-    fd_ = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-    if (fd_ < 0) {
-        throw_errno("open raw ICMPv6 socket (needs CAP_NET_RAW)");
-    }
+    const std::string owner = "ICMPv6 socket";
+    fd_ = open_icmpv6_socket({ND_ROUTER_ADVERT}, owner);
     try {
-        icmp6_filter filter;
-        ICMP6_FILTER_SETBLOCKALL(&filter);
-        ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &filter);
-        if (setsockopt(fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) < 0) {
-            throw_errno("ICMPv6 socket: ICMP6_FILTER");
-        }
-        set_int(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
-        set_int(fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
-        set_int(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, "IPV6_MULTICAST_HOPS");
-        set_int(fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
+        // RFC 4861 §6.1.2: an RA must arrive with hop limit 255.
+        set_socket_option(fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, owner, "IPV6_RECVHOPLIMIT");
+        set_socket_option(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, owner,
+                          "IPV6_MULTICAST_HOPS");
+        set_socket_option(fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, owner, "IPV6_MULTICAST_LOOP");
     } catch (...) {
         close(fd_);
         throw;

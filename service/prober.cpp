@@ -15,6 +15,7 @@
 #include <string>
 #include <system_error>
 
+#include "icmpv6_socket.hpp"
 #include "log.hpp"
 
 namespace multi6d {
@@ -27,27 +28,11 @@ using Clock = std::chrono::steady_clock;
     throw std::system_error(errno, std::generic_category(), "prober: " + what);
 }
 
-void set_int(int fd, int level, int name, int value, const char* what) {
-    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {
-        throw_errno(what);
-    }
-}
-
 int open_icmp_socket(std::uint8_t hop_limit) {
-    const int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-    if (fd < 0) {
-        throw_errno("open raw ICMPv6 socket (needs CAP_NET_RAW)");
-    }
+    const int fd = open_icmpv6_socket({ICMP6_ECHO_REPLY, ICMP6_DST_UNREACH}, "prober");
     try {
-        icmp6_filter filter;
-        ICMP6_FILTER_SETBLOCKALL(&filter);
-        ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
-        ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filter);
-        if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) < 0) {
-            throw_errno("ICMP6_FILTER");
-        }
-        set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
-        set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, hop_limit, "IPV6_UNICAST_HOPS");
+        set_socket_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, hop_limit, "prober",
+                          "IPV6_UNICAST_HOPS");
     } catch (...) {
         close(fd);
         throw;
