@@ -41,9 +41,12 @@
 #include <gtest/gtest.h>
 
 #include "gai_conf_writer.hpp"
+#include "netns_test.hpp"
 
 namespace multi6d {
 namespace {
+
+using test::run;
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
@@ -76,25 +79,6 @@ GaiInput kernel_rows(bool ipv6_down) {
                     LabelRow{*Prefix::parse("2001:db8:9::/48"), 6601, 0}};
     input.ipv6_down = ipv6_down;
     return input;
-}
-
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string output;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "popen failed for: " << command;
-        return output;
-    }
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    const int raw = ::pclose(pipe);
-    if (status != nullptr) {
-        *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    }
-    return output;
 }
 
 std::string read(const fs::path& path) {
@@ -402,15 +386,10 @@ int main(int argc, char** argv) {
         return multi6d::resolve_loop();
     }
     ::testing::InitGoogleTest(&argc, argv);
-    if (::geteuid() != 0) {
-        std::fprintf(stderr,
-                     "test_gai_conf_glibc: FAILED: needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) to "
-                     "create its own mount and network namespaces; run it as root (ctest -L "
-                     "integration).\n");
-        return 1;
-    }
-    if (::unshare(CLONE_NEWNS | CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "test_gai_conf_glibc: FAILED: unshare: %s\n", std::strerror(errno));
+    if (!multi6d::test::enter_namespaces(
+            "test_gai_conf_glibc",
+            "CAP_SYS_ADMIN, CAP_NET_ADMIN to create its own mount and network namespaces",
+            CLONE_NEWNS | CLONE_NEWNET)) {
         return 1;
     }
     std::string real_gai;

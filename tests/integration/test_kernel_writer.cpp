@@ -23,45 +23,19 @@
 #include <vector>
 
 #include "kernel_writer.hpp"
+#include "netns_test.hpp"
 #include "owned_marks.hpp"
 #include "sysctl_store.hpp"
 
 namespace multi6d {
 namespace {
 
+using test::must;
+using test::run;
 using ::testing::HasSubstr;
 
 constexpr const char* link_a = "m6dk0";  // veth pair, both ends in this namespace
 constexpr const char* link_b = "m6dk1";
-
-// Runs a shell command; returns its stdout, and its exit status in *status.
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string output;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "popen failed for: " << command;
-        return output;
-    }
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    const int raw = ::pclose(pipe);
-    const int code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    if (status != nullptr) {
-        *status = code;
-    }
-    return output;
-}
-
-// A command that must succeed.
-std::string must(const std::string& command) {
-    int status = 0;
-    std::string output = run(command, &status);
-    EXPECT_EQ(status, 0) << command << ":\n" << output;
-    return output;
-}
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> result;
@@ -430,36 +404,22 @@ TEST(SysctlStoreInNamespace, SetsAndRestoresARealSysctl) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    if (::geteuid() != 0) {
-        std::fprintf(stderr,
-                     "test_kernel_writer: FAILED: needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN) to "
-                     "create its own network namespace and write routes, rules and labels "
-                     "there; run it as root (ctest -L integration).\n");
-        return 1;
-    }
     // Everything below happens in a fresh, anonymous network namespace that
     // disappears with this process: the host's network is never touched.
-    if (::unshare(CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "test_kernel_writer: FAILED: unshare(CLONE_NEWNET): %s\n",
-                     std::strerror(errno));
+    using namespace multi6d::test;
+    if (!enter_namespaces("test_kernel_writer",
+                          "CAP_NET_ADMIN + CAP_SYS_ADMIN to create its own network namespace and "
+                          "write routes, rules and labels there",
+                          CLONE_NEWNET) ||
+        !run_setup("test_kernel_writer", {
+                                             "ip link set lo up",
+                                             "ip link add m6dk0 type veth peer name m6dk1",
+                                             "ip link set m6dk0 up",
+                                             "ip link set m6dk1 up",
+                                             "ip -6 addr add 2001:db8:a::2/64 dev m6dk0 nodad",
+                                             "ip -6 addr add 2001:db8:b::2/64 dev m6dk1 nodad",
+                                         })) {
         return 1;
-    }
-    const char* setup[] = {
-        "ip link set lo up",
-        "ip link add m6dk0 type veth peer name m6dk1",
-        "ip link set m6dk0 up",
-        "ip link set m6dk1 up",
-        "ip -6 addr add 2001:db8:a::2/64 dev m6dk0 nodad",
-        "ip -6 addr add 2001:db8:b::2/64 dev m6dk1 nodad",
-    };
-    for (const char* command : setup) {
-        int status = 0;
-        const std::string output = multi6d::run(command, &status);
-        if (status != 0) {
-            std::fprintf(stderr, "test_kernel_writer: FAILED: setup \"%s\": %s\n", command,
-                         output.c_str());
-            return 1;
-        }
     }
     return RUN_ALL_TESTS();
 }

@@ -25,42 +25,19 @@
 #include <vector>
 
 #include "mptcp_endpoints.hpp"
+#include "netns_test.hpp"
 
 namespace multi6d {
 namespace {
 
 namespace fs = std::filesystem;
+using test::must;
+using test::run;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr const char* link = "m6dm0";  // veth; its peer m6dm1 stays address-less
-
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string output;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "popen failed for: " << command;
-        return output;
-    }
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    const int raw = ::pclose(pipe);
-    if (status != nullptr) {
-        *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    }
-    return output;
-}
-
-std::string must(const std::string& command) {
-    int status = 0;
-    std::string output = run(command, &status);
-    EXPECT_EQ(status, 0) << command << ":\n" << output;
-    return output;
-}
 
 // `ip mptcp endpoint show`, one entry a line, trailing blanks removed,
 // sorted.
@@ -269,36 +246,23 @@ TEST_F(MptcpEndpointsKernelTest, KernelWithoutThePathManagerIsANoOp) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    if (::geteuid() != 0) {
-        std::fprintf(stderr,
-                     "test_mptcp_endpoints_kernel: FAILED: needs root (CAP_NET_ADMIN + "
-                     "CAP_SYS_ADMIN) to create its own network namespace and write MPTCP "
-                     "endpoints there; run it as root (ctest -L integration).\n");
-        return 1;
-    }
     // Everything below happens in a fresh, anonymous network namespace that
     // disappears with this process: the host's network is never touched.
-    if (::unshare(CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "test_mptcp_endpoints_kernel: FAILED: unshare(CLONE_NEWNET): %s\n",
-                     std::strerror(errno));
+    using namespace multi6d::test;
+    if (!enter_namespaces("test_mptcp_endpoints_kernel",
+                          "CAP_NET_ADMIN + CAP_SYS_ADMIN to create its own network namespace and "
+                          "write MPTCP endpoints there",
+                          CLONE_NEWNET) ||
+        !run_setup("test_mptcp_endpoints_kernel",
+                   {
+                       "ip link set lo up",
+                       "ip link add m6dm0 type veth peer name m6dm1",
+                       "ip link set m6dm0 up",
+                       "ip link set m6dm1 up",
+                       "ip -6 addr add 2001:db8:a::10/64 dev m6dm0 nodad",
+                       "ip -6 addr add 2001:db8:b::10/64 dev m6dm0 nodad",
+                   })) {
         return 1;
-    }
-    const char* setup[] = {
-        "ip link set lo up",
-        "ip link add m6dm0 type veth peer name m6dm1",
-        "ip link set m6dm0 up",
-        "ip link set m6dm1 up",
-        "ip -6 addr add 2001:db8:a::10/64 dev m6dm0 nodad",
-        "ip -6 addr add 2001:db8:b::10/64 dev m6dm0 nodad",
-    };
-    for (const char* command : setup) {
-        int status = 0;
-        const std::string output = multi6d::run(command, &status);
-        if (status != 0) {
-            std::fprintf(stderr, "test_mptcp_endpoints_kernel: FAILED: setup \"%s\": %s\n", command,
-                         output.c_str());
-            return 1;
-        }
     }
     return RUN_ALL_TESTS();
 }

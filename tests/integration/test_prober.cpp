@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "event_loop.hpp"
+#include "netns_test.hpp"
 #include "probe_packet.hpp"
 #include "prober.hpp"
 
@@ -364,29 +365,16 @@ TEST_F(ProberTest, ForgottenPathGetsNoCallback) {
     EXPECT_EQ(events[0].path, path1);
 }
 
-// Runs a shell command in this namespace; true when it exits 0.
-bool sh(const std::string& command) {
-    const int status = std::system((command + " >/dev/null 2>&1").c_str());
-    return status == 0;
-}
-
 }  // namespace
 }  // namespace multi6d
 
 int main(int argc, char** argv) {
     using namespace multi6d;
     ::testing::InitGoogleTest(&argc, argv);
-    if (::geteuid() != 0) {
-        std::fprintf(stderr,
-                     "test_prober: FAILED: needs root (own network namespace, tun, "
-                     "CAP_NET_RAW); run it as root (ctest -L integration).\n");
-        return 1;
-    }
     // Everything happens in a fresh, anonymous network namespace that
     // disappears with this process.
-    if (::unshare(CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "test_prober: FAILED: unshare(CLONE_NEWNET): %s\n",
-                     std::strerror(errno));
+    if (!test::enter_namespaces("test_prober", "own network namespace, tun, CAP_NET_RAW",
+                                CLONE_NEWNET)) {
         return 1;
     }
     tun0_fd = open_tun("m6pt0");
@@ -396,20 +384,16 @@ int main(int argc, char** argv) {
                      std::strerror(errno));
         return 1;
     }
-    const char* setup[] = {
-        "ip link set lo up",
-        "ip link set m6pt0 up",
-        "ip link set m6pt1 up",
-        "ip -6 addr add 2001:db8:c::10/64 dev m6pt0 nodad",
-        "ip -6 addr add 2001:db8:c::11/64 dev m6pt0 nodad",
-        "ip -6 addr add fe80::10/64 dev m6pt0 nodad",
-        "ip -6 addr add fe80::20/64 dev m6pt1 nodad",
-    };
-    for (const char* command : setup) {
-        if (!sh(command)) {
-            std::fprintf(stderr, "test_prober: FAILED: setup \"%s\"\n", command);
-            return 1;
-        }
+    if (!test::run_setup("test_prober", {
+                                            "ip link set lo up",
+                                            "ip link set m6pt0 up",
+                                            "ip link set m6pt1 up",
+                                            "ip -6 addr add 2001:db8:c::10/64 dev m6pt0 nodad",
+                                            "ip -6 addr add 2001:db8:c::11/64 dev m6pt0 nodad",
+                                            "ip -6 addr add fe80::10/64 dev m6pt0 nodad",
+                                            "ip -6 addr add fe80::20/64 dev m6pt1 nodad",
+                                        })) {
+        return 1;
     }
     tun0_index = static_cast<int>(if_nametoindex("m6pt0"));
     tun1_index = static_cast<int>(if_nametoindex("m6pt1"));
