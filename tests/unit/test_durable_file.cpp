@@ -1,9 +1,9 @@
 // Crash-safe file writes (service/durable_file.hpp), in a temporary
 // directory.
 #include "durable_file.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,12 +18,8 @@ namespace fs = std::filesystem;
 
 class DurableFileTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/m6d-file-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        dir = pattern;
-    }
-    void TearDown() override { fs::remove_all(dir); }
+    test::TempDir tmp{"m6d-file"};
+    const fs::path dir = tmp.path();
 
     static std::string read(const fs::path& p) {
         std::ifstream in(p);
@@ -31,8 +27,6 @@ class DurableFileTest : public ::testing::Test {
         s << in.rdbuf();
         return s.str();
     }
-
-    fs::path dir;
 };
 
 TEST_F(DurableFileTest, CreatesItsDirectoriesAndLeavesNoTemporary) {

@@ -1,11 +1,11 @@
 // GaiConfWriter over a temporary directory standing in for /etc: no root.
 // (Owner preservation needs root: tests/integration/test_gai_conf_glibc.cpp.)
 #include "gai_conf_writer.hpp"
+#include "temp_dir.hpp"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -46,13 +46,9 @@ const std::string admin = "# admin\nscopev4 ::ffff:169.254.0.0/112 2\n";
 
 class GaiConfWriterTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/m6d-gai-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        dir = pattern;
-        file = dir / "gai.conf";
-    }
-    void TearDown() override { fs::remove_all(dir); }
+    test::TempDir tmp{"m6d-gai"};
+    const fs::path dir = tmp.path();
+    const fs::path file = dir / "gai.conf";
 
     // Files in dir other than gai.conf (temporary files must not linger).
     std::vector<std::string> others() const {
@@ -64,9 +60,6 @@ class GaiConfWriterTest : public ::testing::Test {
         }
         return names;
     }
-
-    fs::path dir;
-    fs::path file;
 };
 
 TEST_F(GaiConfWriterTest, MissingFileIsCreated0644AndDeletedAtRestore) {

@@ -6,7 +6,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cerrno>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <utility>
 
 #include "kernel_objects.hpp"
+#include "temp_dir.hpp"
 
 namespace multi6d {
 namespace {
@@ -116,13 +116,9 @@ constexpr std::uint32_t backup = mptcp_flag::backup;
 
 class MptcpEndpointsTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/m6d-mptcp-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        root = pattern;
-        record = root / "run" / "mptcp-endpoints";
-    }
-    void TearDown() override { fs::remove_all(root); }
+    test::TempDir tmp{"m6d-mptcp"};
+    const fs::path root = tmp.path();
+    const fs::path record = root / "run" / "mptcp-endpoints";
 
     std::unique_ptr<MptcpEndpoints> start() {
         return std::make_unique<MptcpEndpoints>(std::make_unique<FakePort>(kernel), record);
@@ -141,8 +137,6 @@ class MptcpEndpointsTest : public ::testing::Test {
         return text.str();
     }
 
-    fs::path root;
-    fs::path record;
     FakeKernel kernel;
     const Address a = addr("2001:db8:a::10");
     const Address b = addr("2001:db8:b::10");

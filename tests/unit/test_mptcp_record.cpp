@@ -1,9 +1,9 @@
 // The MPTCP endpoint manager's ownership record: format, parser, file.
 #include "mptcp_record.hpp"
+#include "temp_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <fstream>
 
@@ -65,13 +65,8 @@ TEST(MptcpRecord, ParseRejectsMalformedLines) {
 
 class MptcpRecordFileTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char pattern[] = "/tmp/m6d-mptcp-record-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        root = pattern;
-    }
-    void TearDown() override { fs::remove_all(root); }
-    fs::path root;
+    test::TempDir tmp{"m6d-mptcp-record"};
+    const fs::path root = tmp.path();
 };
 
 TEST_F(MptcpRecordFileTest, MissingFileIsAnEmptyRecord) {

@@ -1,10 +1,10 @@
 // SysctlStore over a temporary directory standing in for /proc/sys: no root,
 // no kernel.
 #include "sysctl_store.hpp"
+#include "temp_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -30,23 +30,19 @@ void write(const fs::path& path, const std::string& text) {
 class SysctlStoreTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        char pattern[] = "/tmp/m6d-sysctl-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern), nullptr);
-        root = pattern;
-        state = root / "run" / "sysctl.saved";  // parent does not exist yet
         write(value_path("eth0", "accept_ra_defrtr"), "1\n");
         write(value_path("eth0", "accept_ra_rt_info_max_plen"), "0\n");
         write(value_path("eth1", "accept_ra_defrtr"), "1\n");
     }
-    void TearDown() override { fs::remove_all(root); }
 
     fs::path value_path(const std::string& ifname, const std::string& key) const {
         return root / "proc" / "net" / "ipv6" / "conf" / ifname / key;
     }
     SysctlStore make_store() const { return SysctlStore(state, root / "proc"); }
 
-    fs::path root;
-    fs::path state;
+    test::TempDir tmp{"m6d-sysctl"};
+    const fs::path root = tmp.path();
+    const fs::path state = root / "run" / "sysctl.saved";  // parent does not exist yet
 };
 
 TEST_F(SysctlStoreTest, SetSavesTheOriginalBeforeWriting) {
