@@ -23,6 +23,8 @@ source "$_LAB_HOME/lib/filter.sh"
 source "$_LAB_HOME/lib/topology.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/ops.sh
 source "$_LAB_HOME/lib/ops.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/manager.sh
+source "$_LAB_HOME/lib/manager.sh"
 
 lab_new() { "$LAB_CLI" new; }
 lab_up() { "$LAB_CLI" up "$@"; }
@@ -41,6 +43,7 @@ lab_counters() { "$LAB_CLI" counters "$@"; }
 lab_list() { "$LAB_CLI" list "$@"; }
 lab_logs() { "$LAB_CLI" logs "$@"; }
 lab_etc_dir() { "$LAB_CLI" etc-dir "$@"; }
+lab_manager() { "$LAB_CLI" manager "$@"; }
 
 # lab_counter ID ROUTER NAME: packets of one counter (e.g. spoofed).
 lab_counter() {

@@ -77,6 +77,7 @@ _lab_cmd_exec() {
     (($#)) || _lab_die "usage: lab exec ID NODE CMD..."
     _lab_need_up "$id"
     _lab_check_node "$id" "$node"
+    [[ $node != host ]] || _lab_host_exec "$id" "$@"
     exec ip netns exec "$(_lab_ns "$id" "$node")" "$@"
 }
 
@@ -93,7 +94,11 @@ _lab_cmd_spawn() {
     [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || _lab_die "spawn: NAME '$name' must be [A-Za-z0-9_.-]+"
     dir=$(_lab_dir "$id")
     [[ ! -e $dir/pids/$name ]] || _lab_die "spawn: a process named '$name' is already recorded"
-    ip netns exec "$(_lab_ns "$id" "$node")" setsid "$@" </dev/null >>"$dir/$name.log" 2>&1 &
+    if [[ $node == host ]]; then
+        (_lab_host_exec "$id" setsid "$@") </dev/null >>"$dir/$name.log" 2>&1 &
+    else
+        ip netns exec "$(_lab_ns "$id" "$node")" setsid "$@" </dev/null >>"$dir/$name.log" 2>&1 &
+    fi
     pid=$!
     _lab_record_pid "$id" "$name" "$pid"
     echo "$pid"

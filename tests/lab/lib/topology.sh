@@ -40,8 +40,8 @@ _lab_make_ns() {
 }
 
 _lab_build() {
-    local id=$1
-    shift
+    local id=$1 manager=$2
+    shift 2
     local routers=("$@") r host lan inet rns
     host=$(_lab_ns "$id" host)
     lan=$(_lab_ns "$id" lan)
@@ -107,20 +107,29 @@ IP
 
     # Host last: its first RS then finds every radvd running. The token makes
     # SLAAC addresses 2001:db8:x::10 (the token needs accept_ra on, set above).
-    ip -n "$host" token set ::10 dev eth0
-    ip -n "$host" link set dev eth0 up
+    if [[ -z $manager ]]; then
+        ip -n "$host" token set ::10 dev eth0
+        ip -n "$host" link set dev eth0 up
+        return 0
+    fi
+    # A manager brings eth0 up itself, with its own RA client and the same
+    # token in its configuration (manager.sh).
+    _lab_mgr_setup "$id" "$manager"
+    _lab_mgr_start "$id"
 }
 
 # up [-n N] [--id ID] [--wait] [ROUTER.KEY=VALUE | all.KEY=VALUE]...
 _lab_cmd_up() {
-    local n=2 id="" wait=0 timeout=30 arg r
-    local -a kvs=()
+    local n=2 id="" wait=0 timeout=30 arg r manager=""
+    local -a kvs=() mconfs=()
     while (($#)); do
         case $1 in
             -n | --routers) n=${2:?}; shift 2 ;;
             --id) id=${2:?}; shift 2 ;;
             --wait) wait=1; shift ;;
             --timeout) timeout=${2:?}; shift 2 ;;
+            --manager) manager=${2:?}; shift 2 ;;
+            --manager-conf) mconfs+=("${2:?}"); shift 2 ;;
             *.*=*) kvs+=("$1"); shift ;;
             *) _lab_die "up: unknown argument '$1' (see 'lab help')" ;;
         esac
@@ -128,6 +137,11 @@ _lab_cmd_up() {
     { _lab_is_uint "$n" && ((n >= 1 && n <= ${#LAB_ROUTER_LETTERS[@]})); } ||
         _lab_die "up: number of routers must be 1..${#LAB_ROUTER_LETTERS[@]}, got '$n'"
     local routers=("${LAB_ROUTER_LETTERS[@]:0:n}")
+    [[ -z $manager ]] || _lab_check_manager_kind "$manager"
+    for arg in "${mconfs[@]}"; do
+        [[ -n $manager ]] || _lab_die "up: --manager-conf needs --manager"
+        [[ -f $arg && $arg == *.conf ]] || _lab_die "up: --manager-conf '$arg' is not a readable *.conf file"
+    done
 
     if [[ -n $id ]]; then
         _lab_check_id "$id"
@@ -165,10 +179,19 @@ _lab_cmd_up() {
     for r in "${routers[@]}"; do _lab_settings_save "$id" "$r" "set_$r"; done
     local t0
     t0=$(date +%s%N)
-    _lab_build "$id" "${routers[@]}"
+    if ((${#mconfs[@]})); then
+        # networkd reads networkd.conf.d at start only; NetworkManager its conf.d.
+        local cdir
+        cdir=$(_lab_mgr_dir "$id")/networkd.conf.d
+        [[ $manager == nm ]] && cdir=$(_lab_mgr_dir "$id")/etc-NetworkManager/conf.d
+        mkdir -p "$cdir"
+        cp "${mconfs[@]}" "$cdir/"
+    fi
+    _lab_build "$id" "$manager" "${routers[@]}"
     # lab.env last: its presence means "fully up".
     {
         echo "ROUTERS=${routers[*]}"
+        echo "MANAGER=$manager"
         echo "CREATED=$(date -u +%FT%TZ)"
     } >"$dir/lab.env"
     _lab_log "$id up with routers ${routers[*]} in $((($(date +%s%N) - t0) / 1000000)) ms"
