@@ -176,6 +176,10 @@ Details path_details(const PathReport& path) {
     }
     d.emplace("routes", sdbus::Variant(routes));
     d.emplace("router_preference", sdbus::Variant(std::string(to_string(path.router_preference))));
+    if (!path.link_manager.empty()) {
+        d.emplace("link_manager", sdbus::Variant(path.link_manager));
+        d.emplace("link_manager_note", sdbus::Variant(path.link_manager_note));
+    }
     return d;
 }
 

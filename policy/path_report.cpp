@@ -1,5 +1,6 @@
 #include "path_report.hpp"
 
+#include "link_manager.hpp"
 #include "path_quality.hpp"
 
 #include <algorithm>
@@ -38,6 +39,8 @@ std::vector<PathReport> path_reports(const HostModel& model,
         if (const auto it = facts.find(info.key); it != facts.end()) {
             r.uplink = it->second.uplink;
             r.metrics = it->second.metrics;
+            r.link_manager = it->second.link_manager;
+            r.link_manager_note = it->second.link_manager_note;
         }
         if (const Link* link = model.link(info.key.ifindex); link != nullptr) {
             if (const Router* router = link->find_router(info.key.router); router != nullptr) {
@@ -122,6 +125,11 @@ std::vector<PathStateChange> path_state_changes(std::span<const PathReport> befo
 std::string manager_state(std::span<const PathReport> paths) {
     if (paths.empty()) {
         return "no-paths";
+    }
+    for (const PathReport& p : paths) {
+        if (p.link_manager == link_manager_name(LinkManager::Conflict)) {
+            return "conflict";
+        }
     }
     for (const PathReport& p : paths) {
         if (p.default_router && p.metrics.state != PathHealth::Down) {

@@ -34,6 +34,10 @@ struct PathReport {
     // tentative, not failed DAD), sorted by address.
     std::vector<SourceCandidate> addresses;
     PathMetrics metrics;
+    // Who processes RAs on the path's link (link_manager_name()) and what
+    // multi6d does beside it (link_manager_note()); "" when not known yet.
+    std::string link_manager;
+    std::string link_manager_note;
     friend bool operator==(const PathReport&, const PathReport&) = default;
 };
 
@@ -41,6 +45,8 @@ struct PathReport {
 struct PathFacts {
     std::string uplink;
     PathMetrics metrics;
+    std::string link_manager;
+    std::string link_manager_note;
 };
 
 // One report per find_paths() path, in its order; a path missing from
@@ -80,8 +86,9 @@ std::vector<PathStateChange> path_state_changes(std::span<const PathReport> befo
                                                 std::span<const PathReport> after);
 
 // The State property for these paths: "no-paths" when there is none,
-// "running" when a path carrying generic traffic (default_router) is not
-// down, "degraded" otherwise.
+// "conflict" when a path's link has managers multi6d cannot work beside
+// (link_manager_blocks()), "running" when a path carrying generic traffic
+// (default_router) is not down, "degraded" otherwise.
 std::string manager_state(std::span<const PathReport> paths);
 
 }  // namespace multi6d

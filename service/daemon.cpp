@@ -14,6 +14,8 @@
 #include "config_loader.hpp"
 #include "endpoint_wants.hpp"
 #include "gai_conf_writer.hpp"
+#include "kernel_writer.hpp"
+#include "link_managers.hpp"
 #include "linux_kernel_port.hpp"
 #include "log.hpp"
 #include "manager_backend.hpp"
@@ -86,6 +88,8 @@ std::string describe_generic_choice(const KernelState& state) {
 }
 
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
+// A manager started or stopped after multi6d is seen within this.
+constexpr auto link_manager_refresh = std::chrono::seconds(3);
 constexpr auto first_retry_delay = std::chrono::seconds(1);
 constexpr auto max_retry_delay = std::chrono::seconds(60);
 
@@ -125,6 +129,10 @@ void Daemon::start() {
     // scratch, and put back the sysctls that run had changed.
     kernel_->remove_leftovers();
     reconciler_ = std::make_unique<Reconciler>(*kernel_);
+    link_managers_ = std::make_unique<LinkManagers>(LinkManagerProbe("/", [](int ifindex) {
+        KernelWriter writer;
+        return !writer.kernel_ra_default_routes(ifindex).empty();
+    }));
 
     ndisc_ = std::make_unique<NdiscSocket>();
     ra_io_ = loop_.add_io(ndisc_->fd(), EPOLLIN, [this](std::uint32_t) { on_ra_readable(); });
@@ -177,6 +185,9 @@ void Daemon::publish_dbus(const KernelState& desired, const std::string& policy_
         PathFacts& f = facts[path.key];
         const PathUplink uplink = inputs_.uplink_of(path.key);
         f.uplink = uplink.name;
+        const LinkManager manager = link_managers_->of(path.key.ifindex);
+        f.link_manager = link_manager_name(manager);
+        f.link_manager_note = link_manager_note(manager);
         f.metrics.cost = uplink.cost;
         const auto health = inputs_.health.find(path.key);
         f.metrics.state = health == inputs_.health.end() ? PathHealth::Unknown : health->second;
@@ -467,8 +478,19 @@ void Daemon::reconcile() {
     } else if (!reasons.empty()) {
         log::notice(reasons);
     }
+    refresh_link_managers();
     publish_dbus(desired, policy_reason);
     notify_status();
+}
+
+bool Daemon::refresh_link_managers() {
+    const bool changed = link_managers_->refresh(LinkManagers::links_with_paths(model_));
+    link_manager_timer_ = loop_.add_timer(loop_.now() + link_manager_refresh, [this] {
+        if (refresh_link_managers()) {
+            schedule_reconcile();
+        }
+    });
+    return changed;
 }
 
 std::string Daemon::path_name(const PathKey& key) const {

@@ -32,6 +32,7 @@ class GaiConfWriter;
 class PathSupervisor;
 struct HealthTransition;
 class MptcpEndpoints;
+class LinkManagers;
 struct MptcpReport;
 
 class Daemon {
@@ -72,6 +73,7 @@ class Daemon {
     void update_mptcp();
     void log_mptcp(const MptcpReport& report);
     void update_gai(const KernelState& desired);
+    bool refresh_link_managers();  // true if a link's manager changed
 
     CommandLine command_line_;
     Config config_;
@@ -92,6 +94,9 @@ class Daemon {
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
     MonotonicTime mptcp_hold_until_{};       // no endpoint changes before (see update_mptcp)
     EventSource mptcp_hold_timer_;
+
+    std::unique_ptr<LinkManagers> link_managers_;  // who processes RAs on each path's link
+    EventSource link_manager_timer_;
 
     EventSource ra_io_;
     EventSource expiry_timer_;

@@ -145,6 +145,16 @@ std::string format_paths(const std::vector<Path>& paths, bool json) {
 }
 
 std::string format_status(const Status& status, bool json) {
+    // Who processes RAs on each link with a path (details link_manager,
+    // link_manager_note), in link order.
+    std::map<std::string, std::pair<std::string, std::string>> managers;
+    for (const Path& p : status.paths) {
+        const Details& d = std::get<1>(p);
+        if (d.count("link_manager") != 0) {
+            managers.emplace(text_of(d, "interface"), std::pair(text_of(d, "link_manager"),
+                                                                text_of(d, "link_manager_note")));
+        }
+    }
     std::map<std::string, unsigned> by_state;
     for (const char* s : {"up", "unknown", "degraded", "down"}) {
         by_state[s] = 0;
@@ -157,10 +167,16 @@ std::string format_status(const Status& status, bool json) {
         for (const auto& [state, n] : by_state) {
             counts += (counts.empty() ? "" : ",") + json_string(state) + ":" + std::to_string(n);
         }
+        std::string links;
+        for (const auto& [link, m] : managers) {
+            links += (links.empty() ? "" : ",") + std::string("{\"interface\":") +
+                     json_string(link) + ",\"manager\":" + json_string(m.first) +
+                     ",\"note\":" + json_string(m.second) + "}";
+        }
         return "{\"version\":" + json_string(status.version) +
                ",\"state\":" + json_string(status.state) +
                ",\"paths\":" + std::to_string(status.paths.size()) + ",\"paths_by_state\":{" +
-               counts + "}}\n";
+               counts + "},\"links\":[" + links + "]}\n";
     }
     std::string counts;
     for (const char* s : {"up", "unknown", "degraded", "down"}) {
@@ -171,8 +187,13 @@ std::string format_status(const Status& status, bool json) {
             counts += ", " + std::to_string(n) + " " + state;
         }
     }
+    std::string links;
+    for (const auto& [link, m] : managers) {
+        links +=
+            "Link:    " + link + ": RAs processed by " + m.first + "; multi6d " + m.second + "\n";
+    }
     return "Version: " + status.version + "\nState:   " + status.state +
-           "\nPaths:   " + std::to_string(status.paths.size()) + " (" + counts + ")\n";
+           "\nPaths:   " + std::to_string(status.paths.size()) + " (" + counts + ")\n" + links;
 }
 
 std::string format_path_event(const std::string& path, const std::string& state,
