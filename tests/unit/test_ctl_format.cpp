@@ -90,7 +90,31 @@ TEST(FormatStatus, CountsPathsByState) {
         "Version: 0.1.0\nState:   running\nPaths:   3 (2 up, 0 unknown, 0 degraded, 1 down)\n");
     EXPECT_EQ(format_status(s, true),
               "{\"version\":\"0.1.0\",\"state\":\"running\",\"paths\":3,\"paths_by_state\":"
-              "{\"degraded\":0,\"down\":1,\"unknown\":0,\"up\":2}}\n");
+              "{\"degraded\":0,\"down\":1,\"unknown\":0,\"up\":2},\"links\":[]}\n");
+}
+
+TEST(FormatStatus, OneLinkLinePerLinkWithItsManager) {
+    Status s;
+    s.version = "0.1.0";
+    s.state = "running";
+    for (const char* link : {"eth1", "eth0", "eth1"}) {
+        Details d;
+        d.emplace("state", sdbus::Variant(std::string("up")));
+        d.emplace("interface", sdbus::Variant(std::string(link)));
+        d.emplace("link_manager",
+                  sdbus::Variant(std::string(link[3] == '0' ? "kernel" : "NetworkManager")));
+        d.emplace("link_manager_note", sdbus::Variant(std::string("does x")));
+        s.paths.emplace_back(std::string("p"), d);
+    }
+    EXPECT_EQ(format_status(s, false),
+              "Version: 0.1.0\nState:   running\nPaths:   3 (3 up, 0 unknown, 0 degraded, 0 down)\n"
+              "Link:    eth0: RAs processed by kernel; multi6d does x\n"
+              "Link:    eth1: RAs processed by NetworkManager; multi6d does x\n");
+    EXPECT_EQ(format_status(s, true),
+              "{\"version\":\"0.1.0\",\"state\":\"running\",\"paths\":3,\"paths_by_state\":"
+              "{\"degraded\":0,\"down\":0,\"unknown\":0,\"up\":3},\"links\":["
+              "{\"interface\":\"eth0\",\"manager\":\"kernel\",\"note\":\"does x\"},"
+              "{\"interface\":\"eth1\",\"manager\":\"NetworkManager\",\"note\":\"does x\"}]}\n");
 }
 
 TEST(FormatEvents, OneLineEach) {

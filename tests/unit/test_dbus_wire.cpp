@@ -138,6 +138,7 @@ TEST(PathDetails, CarryEverythingKnown) {
     EXPECT_EQ(d.at("routes").get<std::vector<std::string>>(),
               (std::vector<std::string>{"2001:db8:fe::/48", "2001:db8:ff::/48"}));
     EXPECT_EQ(d.count("rtt_variation_usec"), 0U);  // unknown: absent
+    EXPECT_EQ(d.count("link_manager"), 0U);        // not looked yet: absent
 }
 
 TEST(PairWriter, ValuesCarryThePairDetails) {

@@ -53,7 +53,7 @@ TEST_F(PathReportTest, ReportsEveryPathWithItsSourcesAndFacts) {
     m.state = PathHealth::Up;
     m.rtt = std::chrono::microseconds(12000);
     m.cost = 30;
-    facts[key_b()] = PathFacts{"isp-b", m};
+    facts[key_b()] = PathFacts{"isp-b", m, "NetworkManager", "works beside it"};
 
     const auto reports = path_reports(model, facts);
     ASSERT_EQ(reports.size(), 2U);
@@ -76,6 +76,9 @@ TEST_F(PathReportTest, ReportsEveryPathWithItsSourcesAndFacts) {
     EXPECT_EQ(b.id, "eth1/2001:db8:b::/64/fe80::b");
     EXPECT_EQ(b.uplink, "isp-b");
     EXPECT_EQ(b.metrics, m);
+    EXPECT_EQ(b.link_manager, "NetworkManager");
+    EXPECT_EQ(b.link_manager_note, "works beside it");
+    EXPECT_EQ(a.link_manager, "");
 }
 
 TEST_F(PathReportTest, RankPathsPointsIntoTheReports) {
@@ -238,6 +241,8 @@ TEST(ManagerState, FollowsTheUsablePaths) {
     EXPECT_EQ(manager_state(paths), "degraded");
     paths.push_back(report("c", PathHealth::Degraded));
     EXPECT_EQ(manager_state(paths), "running");
+    paths[1].link_manager = "conflict";  // two managers fight over a path's link
+    EXPECT_EQ(manager_state(paths), "conflict");
 }
 
 }  // namespace
