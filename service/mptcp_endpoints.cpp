@@ -53,6 +53,12 @@ MptcpEndpoints::MptcpEndpoints(std::unique_ptr<MptcpPmPort> port, std::filesyste
             startup_.changes.push_back("adopted MPTCP endpoint " + describe(kernel_.at(id)) +
                                        " from an earlier run");
         }
+        for (const auto& [id, adopted] : record_.adopted) {
+            startup_.changes.push_back("still manage the backup flag of MPTCP endpoint " +
+                                       describe(kernel_.at(id)) + " (another party's; its flags " +
+                                       describe_flags(adopted.original_flags) +
+                                       " from an earlier run)");
+        }
     }
 }
 
@@ -93,6 +99,21 @@ bool MptcpEndpoints::refresh(MptcpReport& report) {
                                  std::to_string(it->first) +
                                  " is no longer in the kernel; forgotten");
         it = record_.endpoints.erase(it);
+        changed = true;
+    }
+    for (auto it = record_.adopted.begin(); it != record_.adopted.end();) {
+        const auto k = kernel_.find(it->first);
+        if (k != kernel_.end() && k->second.address == it->second.address) {
+            ++it;
+            continue;
+        }
+        // Its owner deleted it, or re-created it under a new id
+        // (NetworkManager does on `nmcli device reapply`): the new one is
+        // adopted afresh by apply().
+        report.notices.push_back("MPTCP endpoint " + it->second.address.to_string() + " id " +
+                                 std::to_string(it->first) +
+                                 " of another party is no longer in the kernel; forgotten");
+        it = record_.adopted.erase(it);
         changed = true;
     }
     return !changed || save(report);
@@ -188,41 +209,78 @@ MptcpReport MptcpEndpoints::apply(const std::map<Address, EndpointWant>& desired
             remove_one(id, report);
         }
     }
-    std::set<Address> conflicts;
+    // Other parties' endpoints whose address multi6d no longer wants get
+    // their owner's backup flag back.
+    for (const auto& [id, adopted] : std::map(record_.adopted)) {
+        if (desired.count(adopted.address) == 0) {
+            release_adopted(id, report);
+        }
+    }
     for (const auto& [address, want] : desired) {
         const auto owned = std::find_if(record_.endpoints.begin(), record_.endpoints.end(),
                                         [&](const auto& entry) { return entry.second == address; });
         if (owned != record_.endpoints.end()) {
-            MptcpEndpoint& current = kernel_.at(owned->first);
-            if (((current.flags & mptcp_flag::backup) != 0) != want.backup) {
-                MptcpEndpoint changed = current;
-                changed.flags =
-                    (current.flags & ~mptcp_flag::backup) | (want.backup ? mptcp_flag::backup : 0U);
-                try {
-                    port_->set_flags(changed);
-                    current = changed;
-                    report.changes.push_back("set MPTCP endpoint " + describe(changed));
-                } catch (const std::exception& e) {
-                    report.errors.push_back(e.what());
-                }
-            }
+            set_backup(kernel_.at(owned->first), want.backup, "", report);
             continue;
         }
         const auto foreign = std::find_if(kernel_.begin(), kernel_.end(), [&](const auto& entry) {
             return entry.second.address == address;
         });
         if (foreign != kernel_.end()) {
-            conflicts.insert(address);
-            if (reported_conflicts_.count(address) == 0) {
-                report.notices.push_back("MPTCP endpoint " + describe(foreign->second) +
-                                         " was not added by multi6d; left as it is");
-            }
+            follow_foreign(foreign->second, want.backup, report);
             continue;
         }
         add_one(address, want, report);
     }
-    reported_conflicts_ = std::move(conflicts);
     return report;
+}
+
+void MptcpEndpoints::set_backup(MptcpEndpoint& current, bool backup, const std::string& whose,
+                                MptcpReport& report) {
+    if (((current.flags & mptcp_flag::backup) != 0) == backup) {
+        return;
+    }
+    MptcpEndpoint changed = current;
+    changed.flags = (current.flags & ~mptcp_flag::backup) | (backup ? mptcp_flag::backup : 0U);
+    try {
+        port_->set_flags(changed);
+        current = changed;
+        report.changes.push_back("set MPTCP endpoint " + describe(changed) + whose);
+    } catch (const std::exception& e) {
+        report.errors.push_back(e.what());
+    }
+}
+
+void MptcpEndpoints::follow_foreign(MptcpEndpoint& current, bool backup, MptcpReport& report) {
+    if (record_.adopted.count(current.id) == 0) {
+        // Write-ahead: the owner's flags are on disk before the first change,
+        // so a restarted daemon can still give them back.
+        record_.adopted[current.id] = AdoptedEndpoint{current.address, current.flags};
+        if (!save(report)) {
+            record_.adopted.erase(current.id);
+            return;
+        }
+        report.notices.push_back("MPTCP endpoint " + describe(current) +
+                                 " was not added by multi6d (NetworkManager adds its own): "
+                                 "multi6d sets only its backup flag and restores " +
+                                 describe_flags(current.flags) + " at stop");
+    }
+    set_backup(current, backup, " (another party's)", report);
+}
+
+void MptcpEndpoints::release_adopted(std::uint8_t id, MptcpReport& report) {
+    const AdoptedEndpoint adopted = record_.adopted.at(id);
+    const auto it = kernel_.find(id);
+    if (it != kernel_.end() && it->second.address == adopted.address) {
+        const std::size_t errors = report.errors.size();
+        set_backup(it->second, (adopted.original_flags & mptcp_flag::backup) != 0,
+                   " (another party's, its flags restored)", report);
+        if (report.errors.size() != errors) {
+            return;  // kept: the next call tries again
+        }
+    }
+    record_.adopted.erase(id);
+    save(report);
 }
 
 MptcpReport MptcpEndpoints::set_limits(std::optional<std::uint32_t> subflows,
@@ -274,6 +332,9 @@ MptcpReport MptcpEndpoints::remove_all_owned() {
         const std::map<std::uint8_t, Address> owned = record_.endpoints;
         for (const auto& [id, address] : owned) {
             remove_one(id, report);
+        }
+        for (const auto& [id, adopted] : std::map(record_.adopted)) {
+            release_adopted(id, report);
         }
     }
     if (record_.original_limits) {

@@ -11,8 +11,14 @@
 // the (id, address) pairs it created, written before each add. An endpoint
 // is multi6d's only if the kernel has that exact (id, address) pair and the
 // record lists it; everything else (`ip mptcp endpoint add`, NetworkManager,
-// mptcpd) is never changed or deleted, even if its address is one multi6d
-// wants (that address is then reported once and left to its owner).
+// mptcpd) is never deleted. An endpoint of another party whose address
+// multi6d wants is followed instead of duplicated (NetworkManager >= 1.40
+// adds one per address it configures): multi6d sets only its backup flag
+// with path health, records the owner's flags first (`adopted` in the
+// record) and gives them back at stop or when it no longer wants the
+// address. Measured with NetworkManager 1.42: it leaves the flags alone on
+// RAs, and on `nmcli device reapply` deletes its endpoint and adds it again
+// under a new id with its own flags; the next apply() adopts that one.
 // multi6d allocates ids from the top of the u8 range downwards (255, 254,
 // ... 200) so that they stand out in `ip mptcp endpoint show`; the kernel
 // gives ids to endpoints added without one from 1 upwards, so the ranges do
@@ -131,6 +137,13 @@ class MptcpEndpoints {
     bool save(MptcpReport& report);
     void remove_one(std::uint8_t id, MptcpReport& report);
     void add_one(const Address& address, const EndpointWant& want, MptcpReport& report);
+    // Sets or clears `backup` on current (and in kernel_); `whose` ends the log line.
+    void set_backup(MptcpEndpoint& current, bool backup, const std::string& whose,
+                    MptcpReport& report);
+    // Another party's endpoint for a wanted address: adopt, then set backup.
+    void follow_foreign(MptcpEndpoint& current, bool backup, MptcpReport& report);
+    // Gives an adopted endpoint its owner's backup flag back and forgets it.
+    void release_adopted(std::uint8_t id, MptcpReport& report);
     std::uint8_t free_id() const;
 
     std::unique_ptr<MptcpPmPort> port_;
@@ -138,7 +151,6 @@ class MptcpEndpoints {
     MptcpRecordFile file_;
     MptcpRecord record_;
     std::map<std::uint8_t, MptcpEndpoint> kernel_;  // every endpoint, by id
-    std::set<Address> reported_conflicts_;
     MptcpReport startup_;
 };
 

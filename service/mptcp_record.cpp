@@ -69,6 +69,10 @@ std::string format_record(const MptcpRecord& record) {
     for (const auto& [id, address] : record.endpoints) {
         text << "endpoint " << static_cast<unsigned>(id) << ' ' << address.to_string() << '\n';
     }
+    for (const auto& [id, a] : record.adopted) {
+        text << "adopted " << static_cast<unsigned>(id) << ' ' << a.address.to_string() << ' '
+             << a.original_flags << '\n';
+    }
     if (record.original_limits) {
         text << "limits-original " << record.original_limits->subflows << ' '
              << record.original_limits->add_addr_accepted << '\n';
@@ -110,6 +114,19 @@ std::optional<MptcpRecord> parse_record(std::string_view text, std::string* erro
                 return fail("malformed entry (want \"endpoint <id 1..255> <address>\")");
             }
             if (!record.endpoints.emplace(static_cast<std::uint8_t>(*id), *address).second) {
+                return fail("endpoint id " + w[1] + " twice");
+            }
+        } else if (w[0] == "adopted") {
+            const auto id = w.size() == 4 ? number(w[1], 255) : std::nullopt;
+            const auto address = w.size() == 4 ? Address::parse(w[2]) : std::nullopt;
+            const auto flags = w.size() == 4 ? number(w[3], UINT32_MAX) : std::nullopt;
+            if (!id || *id == 0 || !address || !flags) {
+                return fail("malformed entry (want \"adopted <id 1..255> <address> <flags>\")");
+            }
+            if (record.endpoints.count(static_cast<std::uint8_t>(*id)) != 0 ||
+                !record.adopted
+                     .emplace(static_cast<std::uint8_t>(*id), AdoptedEndpoint{*address, *flags})
+                     .second) {
                 return fail("endpoint id " + w[1] + " twice");
             }
         } else if (w[0] == "limits-original" || w[0] == "limits-applied") {

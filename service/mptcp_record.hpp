@@ -8,6 +8,9 @@
 // File format (written atomically: temp file, fsync, rename):
 //   # multi6d mptcp endpoints v1
 //   endpoint <id> <address>          one per endpoint created
+//   adopted <id> <address> <flags>   another party's endpoint (NetworkManager's)
+//                                    whose backup flag multi6d manages, with
+//                                    its owner's flags, restored at stop
 //   limits-original <subflows> <add_addr_accepted>   before the first change
 //   limits-applied <subflows> <add_addr_accepted>    what was last written
 #pragma once
@@ -24,12 +27,21 @@
 
 namespace multi6d {
 
+struct AdoptedEndpoint {
+    Address address;
+    std::uint32_t original_flags = 0;  // its owner's flags before multi6d changed any
+    friend bool operator==(const AdoptedEndpoint&, const AdoptedEndpoint&) = default;
+};
+
 struct MptcpRecord {
-    std::map<std::uint8_t, Address> endpoints;  // id -> address
+    std::map<std::uint8_t, Address> endpoints;        // id -> address
+    std::map<std::uint8_t, AdoptedEndpoint> adopted;  // id -> another party's endpoint
     std::optional<MptcpLimits> original_limits;
     std::optional<MptcpLimits> applied_limits;
 
-    bool empty() const { return endpoints.empty() && !original_limits && !applied_limits; }
+    bool empty() const {
+        return endpoints.empty() && adopted.empty() && !original_limits && !applied_limits;
+    }
     friend bool operator==(const MptcpRecord&, const MptcpRecord&) = default;
 };
 

@@ -133,9 +133,10 @@ TEST_F(MptcpEndpointsKernelTest, EndpointGoesWhenItsAddressGoes) {
     EXPECT_THAT(shown_endpoints(), ElementsAre("2001:db8:a::10 id 255 subflow dev m6dm0"));
 }
 
-TEST_F(MptcpEndpointsKernelTest, ForeignEndpointsAreNeverTouched) {
+TEST_F(MptcpEndpointsKernelTest, ForeignEndpointsAreNeverDeletedAndOnlyTheirBackupFlagFollows) {
     // Unrelated address with a kernel-chosen id; one with an id in
-    // multi6d's range; one on an address multi6d wants.
+    // multi6d's range; one on an address multi6d wants (as NetworkManager
+    // adds them): only that one's backup flag follows, and is given back.
     must("ip mptcp endpoint add 2001:db8:9::1 subflow");
     must("ip mptcp endpoint add 2001:db8:9::2 id 255 signal");
     must("ip mptcp endpoint add 2001:db8:b::10 id 7 subflow");
@@ -147,11 +148,11 @@ TEST_F(MptcpEndpointsKernelTest, ForeignEndpointsAreNeverTouched) {
     EXPECT_THAT(shown_endpoints(),
                 ElementsAre("2001:db8:9::1 id 1 subflow", "2001:db8:9::2 id 255 signal",
                             "2001:db8:a::10 id 254 subflow backup dev m6dm0",
-                            "2001:db8:b::10 id 7 subflow"));
+                            "2001:db8:b::10 id 7 subflow backup"));
     m->apply({{a, {ifindex(), false}}, {b, {ifindex(), false}}});
     m->apply({});
     EXPECT_EQ(shown_endpoints(), foreign);
-    m->apply({{a, {ifindex(), false}}});
+    m->apply({{a, {ifindex(), false}}, {b, {ifindex(), true}}});
     r = m->remove_all_owned();
     EXPECT_TRUE(r.complete());
     EXPECT_EQ(shown_endpoints(), foreign);

@@ -217,25 +217,67 @@ TEST_F(MptcpEndpointsTest, DeviceChangeDeletesAndAddsAgain) {
     EXPECT_EQ(kernel.removes, 1);
 }
 
-TEST_F(MptcpEndpointsTest, ForeignEndpointsAreNeverTouched) {
-    // One on an unrelated address, one in multi6d's id range on an address
-    // multi6d wants (e.g. added by hand or by another manager).
+TEST_F(MptcpEndpointsTest, ForeignEndpointsAreNeverDeletedAndOnlyTheirBackupFlagFollows) {
+    // One on an unrelated address (never touched), one in multi6d's id range
+    // on an address multi6d wants (as NetworkManager adds them): it is not
+    // duplicated, its backup flag follows the want, its owner's flags come
+    // back when multi6d no longer wants the address and at stop.
     kernel.endpoints[1] = endpoint(1, "2001:db8:9::1", subflow);
     kernel.endpoints[255] = endpoint(255, "2001:db8:a::10", mptcp_flag::signal);
     auto m = start();
     MptcpReport r = m->apply({{a, {0, true}}, {b, {}}});
     EXPECT_THAT(r.notices, ElementsAre(HasSubstr("2001:db8:a::10 id 255 signal was not added by "
                                                  "multi6d")));
+    EXPECT_EQ(kernel.endpoints.at(255).flags, mptcp_flag::signal | backup);
+    EXPECT_THAT(record_text(), HasSubstr("adopted 255 2001:db8:a::10 " +
+                                         std::to_string(mptcp_flag::signal) + "\n"));
     r = m->apply({{a, {0, true}}, {b, {}}});
     EXPECT_THAT(r.notices, IsEmpty());  // said once
-    EXPECT_EQ(kernel.endpoints.at(255).flags, mptcp_flag::signal);
+    EXPECT_THAT(r.changes, IsEmpty());
     EXPECT_EQ(kernel.endpoints.at(1).flags, subflow);
     EXPECT_THAT(m->owned(), ElementsAre(endpoint(254, "2001:db8:b::10", subflow)));
-    m->apply({});
-    m->remove_all_owned();
+    m->apply({{a, {0, false}}, {b, {}}});
+    EXPECT_EQ(kernel.endpoints.at(255).flags, mptcp_flag::signal);
+    m->apply({{a, {0, true}}, {b, {}}});
+    m->apply({});  // no longer wanted: the owner's flags are back
+    EXPECT_EQ(kernel.endpoints.at(255).flags, mptcp_flag::signal);
+    m->apply({{a, {0, true}}});
+    EXPECT_EQ(kernel.endpoints.at(255).flags, mptcp_flag::signal | backup);
+    r = m->remove_all_owned();
+    EXPECT_TRUE(r.complete());
     EXPECT_THAT(kernel_endpoints(),
                 ElementsAre(endpoint(1, "2001:db8:9::1", subflow),
                             endpoint(255, "2001:db8:a::10", mptcp_flag::signal)));
+    EXPECT_FALSE(fs::exists(record));
+}
+
+TEST_F(MptcpEndpointsTest, AForeignEndpointReCreatedUnderANewIdIsFollowedAgain) {
+    // NetworkManager 1.42 on `nmcli device reapply`: deletes its endpoint
+    // and adds it again under a new id with its own flags.
+    kernel.endpoints[1] = endpoint(1, "2001:db8:a::10", subflow);
+    auto m = start();
+    m->apply({{a, {0, true}}});
+    EXPECT_EQ(kernel.endpoints.at(1).flags, subflow | backup);
+    kernel.endpoints.erase(1);
+    kernel.endpoints[3] = endpoint(3, "2001:db8:a::10", subflow);
+    const MptcpReport r = m->apply({{a, {0, true}}});
+    EXPECT_THAT(r.notices, ElementsAre(HasSubstr("id 1 of another party is no longer"),
+                                       HasSubstr("id 3 subflow was not added")));
+    EXPECT_EQ(kernel.endpoints.at(3).flags, subflow | backup);
+    EXPECT_EQ(kernel.endpoints.size(), 1U);  // never a duplicate of its own
+    m->remove_all_owned();
+    EXPECT_EQ(kernel.endpoints.at(3).flags, subflow);
+}
+
+TEST_F(MptcpEndpointsTest, ARestartStillGivesTheOwnersFlagsBack) {
+    kernel.endpoints[1] = endpoint(1, "2001:db8:a::10", subflow);
+    start()->apply({{a, {0, true}}});  // then "SIGKILL": no remove_all_owned()
+    auto m = start();
+    EXPECT_THAT(m->startup_report().changes,
+                ElementsAre(HasSubstr("still manage the backup flag of MPTCP endpoint "
+                                      "2001:db8:a::10 id 1")));
+    m->remove_all_owned();
+    EXPECT_EQ(kernel.endpoints.at(1).flags, subflow);
 }
 
 TEST_F(MptcpEndpointsTest, RestartAdoptsWhatTheEarlierRunCreated) {

@@ -17,6 +17,7 @@ MptcpRecord sample() {
     MptcpRecord r;
     r.endpoints[255] = *Address::parse("2001:db8:a::10");
     r.endpoints[200] = *Address::parse("192.0.2.1");
+    r.adopted[2] = AdoptedEndpoint{*Address::parse("2001:db8:b::10"), 5};
     r.original_limits = MptcpLimits{2, 0};
     r.applied_limits = MptcpLimits{8, 8};
     return r;
@@ -27,6 +28,7 @@ TEST(MptcpRecord, FormatIsLineOriented) {
               "# multi6d mptcp endpoints v1\n"
               "endpoint 200 192.0.2.1\n"
               "endpoint 255 2001:db8:a::10\n"
+              "adopted 2 2001:db8:b::10 5\n"
               "limits-original 2 0\n"
               "limits-applied 8 8\n");
 }
@@ -51,6 +53,10 @@ TEST(MptcpRecord, ParseRejectsMalformedLines) {
         {header + "endpoint 7 2001:db8::zz\n", "line 2: malformed entry"},
         {header + "endpoint 7\n", "line 2: malformed entry"},
         {header + "endpoint 7 2001:db8::1\nendpoint 7 2001:db8::2\n",
+         "line 3: endpoint id 7 twice"},
+        {header + "adopted 2 2001:db8::1\n", "line 2: malformed entry"},
+        {header + "adopted 2 2001:db8::1 x\n", "line 2: malformed entry"},
+        {header + "endpoint 7 2001:db8::1\nadopted 7 2001:db8::2 1\n",
          "line 3: endpoint id 7 twice"},
         {header + "limits-original 2\n", "line 2: malformed entry"},
         {header + "limits-applied x 2\n", "line 2: malformed entry"},
