@@ -121,7 +121,8 @@ for f in /usr/sbin/multi6d /etc/multi6d/multi6d.toml "$UNIT" \
     /etc/iproute2/rt_protos.d/multi6d.conf /usr/share/man/man8/multi6d.8.gz \
     /usr/share/man/man5/multi6d.toml.5.gz /usr/share/man/man5/multi6d-dbus.5.gz \
     /usr/share/man/man1/multi6ctl.1.gz /usr/share/doc/multi6d/copyright \
-    /usr/share/doc/multi6d/examples/gai-writable-etc.conf; do
+    /usr/share/doc/multi6d/examples/gai-writable-etc.conf \
+    /usr/lib/systemd/networkd.conf.d/multi6d.conf; do
     [[ -e $f ]] || fail "$f is not installed"
 done
 # The D-Bus side's files are expected as soon as their sources are in the
