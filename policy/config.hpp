@@ -67,7 +67,8 @@ struct BalanceSettings {
 // [mptcp]: MPTCP endpoints for the host's managed global addresses
 // (DESIGN §3.6), so MPTCP connections survive an uplink failure.
 struct MptcpSettings {
-    // Off where another manager (NetworkManager, mptcpd) owns endpoints.
+    // Off where another manager (mptcpd) owns endpoints; NetworkManager's
+    // are followed (mptcp_endpoints.hpp).
     bool enabled = true;
     // Additional subflows per connection. The kernel default (2) would cap a
     // host at three uplinks; 8 is the kernel's maximum.
