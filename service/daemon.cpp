@@ -90,6 +90,10 @@ std::string describe_generic_choice(const KernelState& state) {
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
 // A manager started or stopped after multi6d is seen within this.
 constexpr auto link_manager_refresh = std::chrono::seconds(3);
+// NetworkManager re-creates its MPTCP endpoints (new ids, its own flags) on
+// `nmcli device reapply` and sends no event multi6d could follow: where it
+// manages a link, the endpoints are checked this often (one dump).
+constexpr auto networkmanager_endpoint_check = std::chrono::seconds(1);
 constexpr auto first_retry_delay = std::chrono::seconds(1);
 constexpr auto max_retry_delay = std::chrono::seconds(60);
 
@@ -485,11 +489,16 @@ void Daemon::reconcile() {
 
 bool Daemon::refresh_link_managers() {
     const bool changed = link_managers_->refresh(LinkManagers::links_with_paths(model_));
-    link_manager_timer_ = loop_.add_timer(loop_.now() + link_manager_refresh, [this] {
-        if (refresh_link_managers()) {
-            schedule_reconcile();
-        }
-    });
+    const bool nm = link_managers_->any(LinkManager::NetworkManager);
+    link_manager_timer_ = loop_.add_timer(
+        loop_.now() + (nm && mptcp_ ? networkmanager_endpoint_check : link_manager_refresh),
+        [this] {
+            if (refresh_link_managers()) {
+                schedule_reconcile();
+            } else if (mptcp_ && link_managers_->any(LinkManager::NetworkManager)) {
+                update_mptcp();
+            }
+        });
     return changed;
 }
 

@@ -109,10 +109,8 @@ bool MptcpEndpoints::refresh(MptcpReport& report) {
         }
         // Its owner deleted it, or re-created it under a new id
         // (NetworkManager does on `nmcli device reapply`): the new one is
-        // adopted afresh by apply().
-        report.notices.push_back("MPTCP endpoint " + it->second.address.to_string() + " id " +
-                                 std::to_string(it->first) +
-                                 " of another party is no longer in the kernel; forgotten");
+        // adopted afresh by apply(). Not logged: the owner's business, and
+        // repeatable at will.
         it = record_.adopted.erase(it);
         changed = true;
     }
@@ -260,10 +258,13 @@ void MptcpEndpoints::follow_foreign(MptcpEndpoint& current, bool backup, MptcpRe
             record_.adopted.erase(current.id);
             return;
         }
-        report.notices.push_back("MPTCP endpoint " + describe(current) +
-                                 " was not added by multi6d (NetworkManager adds its own): "
-                                 "multi6d sets only its backup flag and restores " +
-                                 describe_flags(current.flags) + " at stop");
+        // Said once per address: a re-created endpoint is followed quietly.
+        if (announced_.insert(current.address).second) {
+            report.notices.push_back("MPTCP endpoint " + describe(current) +
+                                     " was not added by multi6d (NetworkManager adds its own): "
+                                     "multi6d sets only its backup flag and restores " +
+                                     describe_flags(current.flags) + " at stop");
+        }
     }
     set_backup(current, backup, " (another party's)", report);
 }

@@ -152,6 +152,7 @@ class MptcpEndpoints {
     MptcpRecord record_;
     std::map<std::uint8_t, MptcpEndpoint> kernel_;  // every endpoint, by id
     MptcpReport startup_;
+    std::set<Address> announced_;  // addresses whose foreign endpoint was reported
 };
 
 }  // namespace multi6d
