@@ -86,6 +86,8 @@ std::string describe_generic_choice(const KernelState& state) {
 }
 
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
+// Owned state removed by someone else is back within 1 s (DESIGN.md §6).
+constexpr auto kernel_check_interval = std::chrono::milliseconds(500);
 constexpr auto first_retry_delay = std::chrono::seconds(1);
 constexpr auto max_retry_delay = std::chrono::seconds(60);
 
@@ -139,6 +141,7 @@ void Daemon::start() {
                    [this](int ifindex) { on_link_removed(ifindex); },
                    [this](const AddressInfo& a) { on_address(a); },
                    [this](int ifindex, const Address& a) { on_address_removed(ifindex, a); },
+                   [this] { schedule_reconcile(); },
                });
     netlink_->start();
     configure_gai();
@@ -146,6 +149,7 @@ void Daemon::start() {
     start_dbus();
 
     reconcile();
+    arm_kernel_check();
     if (bus_) {
         bus_->set_lifecycle(std::nullopt);
     }
@@ -210,8 +214,9 @@ void Daemon::cleanup() {
     log::notice("stopping: removing multi6d's routes, rules and labels");
     const std::set<int> released =
         reconciler_ ? reconciler_->applied().managed_links : std::set<int>{};
+    kernel_check_timer_.reset();
     if (reconciler_) {
-        const auto report = reconciler_->apply(KernelState{});
+        const auto report = reconciler_->apply(KernelState{}, loop_.now());
         for (const auto& change : report.changes) {
             log::info(change);
         }
@@ -430,9 +435,15 @@ void Daemon::reconcile() {
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
     const KernelState desired = decide_routing(model_, inputs_, ids_);
-    const ReconcileReport report = reconciler_->apply(desired);
+    const ReconcileReport report = reconciler_->apply(desired, loop_.now());
     for (const auto& change : report.changes) {
         log::info(change);
+    }
+    for (const auto& repair : report.repairs) {
+        log::notice(repair);
+    }
+    for (const auto& conflict : report.conflicts) {
+        log::warning(conflict);
     }
     for (const auto& error : report.errors) {
         log::error(error);
@@ -469,6 +480,21 @@ void Daemon::reconcile() {
     }
     publish_dbus(desired, policy_reason);
     notify_status();
+}
+
+void Daemon::arm_kernel_check() {
+    // The kernel sends no event when address labels, accept_ra_defrtr or
+    // MPTCP endpoints change (checked on 6.18), so read those back on a
+    // timer: one label dump, one sysctl read per managed link and one
+    // endpoint dump a second. Rules and routes come as events.
+    kernel_check_timer_ = loop_.add_timer(loop_.now() + kernel_check_interval, [this] {
+        if (reconciler_->unnotified_drift(loop_.now())) {
+            schedule_reconcile();
+        } else {
+            update_mptcp();
+        }
+        arm_kernel_check();
+    });
 }
 
 std::string Daemon::path_name(const PathKey& key) const {
@@ -590,8 +616,11 @@ void Daemon::log_mptcp(const MptcpReport& report) {
 }
 
 void Daemon::notify_status() {
-    const std::string status = std::to_string(reconciler_->applied().rules.size()) +
-                               " path(s); generic destinations: " +
+    std::size_t paths = 0;
+    for (const SourceRule& rule : reconciler_->applied().rules) {
+        paths += rule.priority != unbound_rule_priority ? 1 : 0;
+    }
+    const std::string status = std::to_string(paths) + " path(s); generic destinations: " +
                                (last_generic_choice_.empty() ? "none" : last_generic_choice_);
     sd_notify(0, ("STATUS=" + status).c_str());
 }
