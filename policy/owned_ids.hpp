@@ -3,7 +3,8 @@
 // Table ids, rule priorities and address labels all come from 6600..6855:
 // rule priority 6600 is the `suppress_prefixlength 0` rule; per-path rules
 // take priorities 6601 upwards; per-path tables and per-prefix labels are
-// allocated from 6601..6855.
+// allocated from 6601..6854; 6855 is the unbound-lookups rule and table
+// (policy/routing_decision.hpp), after every source rule.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,12 @@ namespace multi6d {
 
 inline constexpr std::uint32_t suppress_rule_priority = 6600;
 inline constexpr std::uint32_t first_owned_id = 6601;
-inline constexpr std::uint32_t last_owned_id = 6855;
+inline constexpr std::uint32_t last_owned_id = 6854;
+// `from all lookup 6855` at priority 6855: what no source rule took (the
+// kernel's lookup with source ::, DESIGN.md §2) goes to a table whose routes
+// mirror the label rows, so the exit agrees with the source RFC 6724 picks.
+inline constexpr std::uint32_t unbound_rule_priority = 6855;
+inline constexpr std::uint32_t unbound_table = 6855;
 
 // Gives each key an id from [first, last] that stays the same for as long as
 // the key keeps being present, so the kernel state does not churn between

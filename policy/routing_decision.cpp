@@ -70,10 +70,16 @@ void keep_least(std::vector<const Placed*>& paths, Key key) {
     std::erase_if(paths, [&](const Placed* p) { return key(p) != least; });
 }
 
+// A label row and the path whose router carries its destinations.
+struct SteeredRow {
+    LabelRow row;
+    const Placed* path;
+};
+
 // Generic destinations (header, Labels 2): the rows, in no particular
 // order; updates ids.slice_owners.
-std::vector<LabelRow> generic_rows(const std::vector<Placed>& placed, const RoutingInputs& inputs,
-                                   std::map<Prefix, std::string>& slice_owners) {
+std::vector<SteeredRow> generic_rows(const std::vector<Placed>& placed, const RoutingInputs& inputs,
+                                     std::map<Prefix, std::string>& slice_owners) {
     std::vector<const Placed*> paths;
     for (const auto& p : placed) {
         const PathInfo& i = *p.info;
@@ -96,11 +102,11 @@ std::vector<LabelRow> generic_rows(const std::vector<Placed>& placed, const Rout
             it->second.second = p;
         }
     }
-    std::vector<LabelRow> rows;
+    std::vector<SteeredRow> rows;
     if (weighted.empty()) {
         slice_owners.clear();
         if (const Placed* best = best_path(paths)) {
-            rows.push_back(LabelRow{generic_destinations(), best->label});
+            rows.push_back({LabelRow{generic_destinations(), best->label}, best});
         }
         return rows;
     }
@@ -116,13 +122,15 @@ std::vector<LabelRow> generic_rows(const std::vector<Placed>& placed, const Rout
             heaviest.push_back(entry.second);
         }
     }
-    rows.push_back(LabelRow{generic_destinations(), best_path(heaviest)->label});
+    const Placed* heaviest_best = best_path(heaviest);
+    rows.push_back({LabelRow{generic_destinations(), heaviest_best->label}, heaviest_best});
     std::map<Prefix, std::string> owners;
     for (const Prefix& range : inputs.balance.prefixes) {
         const auto dealt =
             assign_slices(split_prefix(range, inputs.balance.slice_bits), uplinks, slice_owners);
         for (const auto& [slice, name] : dealt) {
-            rows.push_back(LabelRow{slice, weighted.at(name).second->label});
+            const Placed* carrier = weighted.at(name).second;
+            rows.push_back({LabelRow{slice, carrier->label}, carrier});
             owners.emplace(slice, name);
         }
     }
@@ -130,9 +138,9 @@ std::vector<LabelRow> generic_rows(const std::vector<Placed>& placed, const Rout
     return rows;
 }
 
-// The label a RIO from (ifindex, router) points at (header, Labels 3).
-std::optional<std::uint32_t> router_label(const std::vector<Placed>& placed, int ifindex,
-                                          const Address& router) {
+// The path whose label a RIO from (ifindex, router) points at (header,
+// Labels 3).
+const Placed* router_path(const std::vector<Placed>& placed, int ifindex, const Address& router) {
     const Placed* best = nullptr;
     const auto key = [](const Placed& p) {
         const PathInfo& i = *p.info;
@@ -147,7 +155,19 @@ std::optional<std::uint32_t> router_label(const std::vector<Placed>& placed, int
             best = &p;
         }
     }
-    return best == nullptr ? std::nullopt : std::optional<std::uint32_t>(best->label);
+    return best;
+}
+
+// The path that carries destinations inside a path prefix P itself when
+// main has no on-link route for them: P's best path.
+const Placed* prefix_path(const std::vector<Placed>& placed, const Prefix& prefix) {
+    std::vector<const Placed*> paths;
+    for (const auto& p : placed) {
+        if (p.info->key.prefix == prefix) {
+            paths.push_back(&p);
+        }
+    }
+    return best_path(paths);
 }
 
 struct RioCandidate {
@@ -156,10 +176,38 @@ struct RioCandidate {
     int router_rank;
     Address router;
     int ifindex;
-    std::uint32_t label;
+    const Placed* path;  // the path whose label the row takes
     // Per destination, the first in this order wins.
     auto order() const { return std::tuple(destination, -rio_rank, -router_rank, router, ifindex); }
 };
+
+// The unbound-lookups table (header, Unbound lookups): one route per label
+// row, its destination via the router of the path whose source that row
+// makes RFC 6724 Rule 6 pick, plus ::/0 via the generic path when no row
+// covers ::/0. Longest match in the table then agrees with longest match in
+// the policy table for every destination. No generic path: no table, no
+// rule, so unbound lookups fall to main as without multi6d.
+void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& steered,
+                         const std::vector<SteeredRow>& generic) {
+    const auto main_row = std::ranges::find_if(
+        generic, [](const SteeredRow& g) { return g.row.prefix == generic_destinations(); });
+    if (main_row == generic.end()) {
+        return;
+    }
+    const auto route_via = [&](const Prefix& destination, const Placed& path) {
+        state.routes.insert(PathRoute{unbound_table, destination, path.info->key.router,
+                                      path.info->key.ifindex, path_route_metric, Prefix()});
+    };
+    bool default_covered = false;
+    for (const SteeredRow& s : steered) {
+        route_via(s.row.prefix, *s.path);
+        default_covered = default_covered || s.row.prefix.length() == 0;
+    }
+    if (!default_covered) {
+        route_via(Prefix(), *main_row->path);
+    }
+    state.rules.insert(SourceRule{unbound_rule_priority, Prefix(), unbound_table});
+}
 
 }  // namespace
 
@@ -230,16 +278,22 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         }
     }
 
-    // Labels. `taken` keeps one row per prefix, in the documented precedence.
+    // Labels. `taken` keeps one row per prefix, in the documented precedence;
+    // `steered` the path that carries each row's destinations.
     std::set<Prefix> taken;
+    std::vector<SteeredRow> steered;
     for (const auto& p : placed) {
         if (taken.insert(p.info->key.prefix).second) {
-            state.labels.insert(LabelRow{p.info->key.prefix, p.label});
+            const LabelRow row{p.info->key.prefix, p.label};
+            state.labels.insert(row);
+            steered.push_back({row, prefix_path(placed, row.prefix)});
         }
     }
-    for (const LabelRow& row : generic_rows(placed, inputs, ids.slice_owners)) {
-        if (taken.insert(row.prefix).second) {
-            state.labels.insert(row);
+    const std::vector<SteeredRow> generic = generic_rows(placed, inputs, ids.slice_owners);
+    for (const SteeredRow& g : generic) {
+        if (taken.insert(g.row.prefix).second) {
+            state.labels.insert(g.row);
+            steered.push_back(g);
         }
     }
     // RIO rows: one candidate per (link, router, destination) with a path.
@@ -251,18 +305,22 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
             continue;
         }
         const Router* router = model.link(k.ifindex)->find_router(k.router);
-        const auto label = router_label(placed, k.ifindex, k.router);
+        const Placed* carrier = router_path(placed, k.ifindex, k.router);
         for (const auto& route : router->routes) {
             rios.push_back(RioCandidate{route.prefix, rank(route.preference),
-                                        rank(router->preference()), k.router, k.ifindex, *label});
+                                        rank(router->preference()), k.router, k.ifindex, carrier});
         }
     }
     std::ranges::sort(rios, {}, [](const RioCandidate& c) { return c.order(); });
     for (const auto& c : rios) {
         if (taken.insert(c.destination).second) {
-            state.labels.insert(LabelRow{c.destination, c.label});
+            const LabelRow row{c.destination, c.path->label};
+            state.labels.insert(row);
+            // The RIO's own router, which is the router of c.path.
+            steered.push_back({row, c.path});
         }
     }
+    add_unbound_lookups(state, steered, generic);
     return state;
 }
 

@@ -49,11 +49,26 @@
 //      an ISP-specific destination is reachable only through that ISP.
 //   A prefix has one row only: path rows win over generic rows (2000::/3
 //   and slices), which win over RIO rows for the same prefix.
+// - Unbound lookups (DESIGN.md §2): the kernel routes an unbound socket's
+//   connect() with source :: first and uses that route's exit if it finds
+//   one; only the source is then picked by RFC 6724. A source-independent
+//   default in main (a network manager's `proto ra` multipath default)
+//   would pick the exit by hash. So, when a generic path exists, a rule
+//   `from all lookup 6855` at priority 6855 (after every source rule, after
+//   the suppress rule, so main's on-link and more-specific routes still win)
+//   leads to table 6855, which holds one route per label row: the row's
+//   prefix via the router of the path whose label the row carries (path
+//   prefixes via their best path, 2000::/3 and [balance] slices via their
+//   uplink's path, RIO destinations via the router that advertised them),
+//   plus ::/0 via the 2000::/3 path unless a row is ::/0. Longest match in
+//   that table and in the policy table then choose the same path for every
+//   destination, and both move together on failover. No generic path: no
+//   rule and no table (unbound lookups fall to main, as without multi6d).
 // - Ids: table ids per path key and labels per prefix come from
 //   RoutingIds, kept by the daemon between calls so they do not churn
 //   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink
 //   coming or going moves as few slices as the new shares require. Paths
-//   beyond the 255 ids available are left out (RoutingIds::tables.refused()
+//   beyond the 254 ids available (6601..6854) are left out (RoutingIds::tables.refused()
 //   says how many).
 #pragma once
 

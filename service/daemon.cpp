@@ -90,10 +90,8 @@ std::string describe_generic_choice(const KernelState& state) {
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
 // A manager started or stopped after multi6d is seen within this.
 constexpr auto link_manager_refresh = std::chrono::seconds(3);
-// NetworkManager re-creates its MPTCP endpoints (new ids, its own flags) on
-// `nmcli device reapply` and sends no event multi6d could follow: where it
-// manages a link, the endpoints are checked this often (one dump).
-constexpr auto networkmanager_endpoint_check = std::chrono::seconds(1);
+// Owned state removed by someone else is back within 1 s (DESIGN.md §6).
+constexpr auto kernel_check_interval = std::chrono::milliseconds(500);
 constexpr auto first_retry_delay = std::chrono::seconds(1);
 constexpr auto max_retry_delay = std::chrono::seconds(60);
 
@@ -151,6 +149,7 @@ void Daemon::start() {
                    [this](int ifindex) { on_link_removed(ifindex); },
                    [this](const AddressInfo& a) { on_address(a); },
                    [this](int ifindex, const Address& a) { on_address_removed(ifindex, a); },
+                   [this] { schedule_reconcile(); },
                });
     netlink_->start();
     configure_gai();
@@ -158,6 +157,7 @@ void Daemon::start() {
     start_dbus();
 
     reconcile();
+    arm_kernel_check();
     if (bus_) {
         bus_->set_lifecycle(std::nullopt);
     }
@@ -225,8 +225,9 @@ void Daemon::cleanup() {
     log::notice("stopping: removing multi6d's routes, rules and labels");
     const std::set<int> released =
         reconciler_ ? reconciler_->applied().managed_links : std::set<int>{};
+    kernel_check_timer_.reset();
     if (reconciler_) {
-        const auto report = reconciler_->apply(KernelState{});
+        const auto report = reconciler_->apply(KernelState{}, loop_.now());
         for (const auto& change : report.changes) {
             log::info(change);
         }
@@ -445,9 +446,15 @@ void Daemon::reconcile() {
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
     const KernelState desired = decide_routing(model_, inputs_, ids_);
-    const ReconcileReport report = reconciler_->apply(desired);
+    const ReconcileReport report = reconciler_->apply(desired, loop_.now());
     for (const auto& change : report.changes) {
         log::info(change);
+    }
+    for (const auto& repair : report.repairs) {
+        log::notice(repair);
+    }
+    for (const auto& conflict : report.conflicts) {
+        log::warning(conflict);
     }
     for (const auto& error : report.errors) {
         log::error(error);
@@ -489,17 +496,29 @@ void Daemon::reconcile() {
 
 bool Daemon::refresh_link_managers() {
     const bool changed = link_managers_->refresh(LinkManagers::links_with_paths(model_));
-    const bool nm = link_managers_->any(LinkManager::NetworkManager);
-    link_manager_timer_ = loop_.add_timer(
-        loop_.now() + (nm && mptcp_ ? networkmanager_endpoint_check : link_manager_refresh),
-        [this] {
-            if (refresh_link_managers()) {
-                schedule_reconcile();
-            } else if (mptcp_ && link_managers_->any(LinkManager::NetworkManager)) {
-                update_mptcp();
-            }
-        });
+    link_manager_timer_ = loop_.add_timer(loop_.now() + link_manager_refresh, [this] {
+        if (refresh_link_managers()) {
+            schedule_reconcile();
+        }
+    });
     return changed;
+}
+
+void Daemon::arm_kernel_check() {
+    // The kernel sends no event when address labels, accept_ra_defrtr or
+    // MPTCP endpoints change (checked on 6.18), so read those back on a
+    // timer: one label dump, one sysctl read per managed link and one
+    // endpoint dump a second. Rules and routes come as events. (This also
+    // follows NetworkManager's MPTCP endpoints, which it re-creates under
+    // new ids on `nmcli device reapply`.)
+    kernel_check_timer_ = loop_.add_timer(loop_.now() + kernel_check_interval, [this] {
+        if (reconciler_->unnotified_drift(loop_.now())) {
+            schedule_reconcile();
+        } else {
+            update_mptcp();
+        }
+        arm_kernel_check();
+    });
 }
 
 std::string Daemon::path_name(const PathKey& key) const {
@@ -621,8 +640,11 @@ void Daemon::log_mptcp(const MptcpReport& report) {
 }
 
 void Daemon::notify_status() {
-    const std::string status = std::to_string(reconciler_->applied().rules.size()) +
-                               " path(s); generic destinations: " +
+    std::size_t paths = 0;
+    for (const SourceRule& rule : reconciler_->applied().rules) {
+        paths += rule.priority != unbound_rule_priority ? 1 : 0;
+    }
+    const std::string status = std::to_string(paths) + " path(s); generic destinations: " +
                                (last_generic_choice_.empty() ? "none" : last_generic_choice_);
     sd_notify(0, ("STATUS=" + status).c_str());
 }

@@ -65,6 +65,7 @@ class Daemon {
     void schedule_reconcile();
     void reconcile();
     void arm_expiry_timer();
+    void arm_kernel_check();  // the periodic read-back of labels and sysctls
     void notify_status();
     void on_path_transition(const PathKey& key, const HealthTransition& transition);
     std::string path_name(const PathKey& key) const;
@@ -102,6 +103,7 @@ class Daemon {
     EventSource expiry_timer_;
     EventSource reconcile_soon_;
     EventSource retry_timer_;
+    EventSource kernel_check_timer_;
     EventSource sigterm_;
     EventSource sigint_;
     EventSource sighup_;

@@ -21,10 +21,24 @@ class KernelPort {
     virtual void set_label(const LabelRow& row) = 0;  // adds, or replaces the row's label
     virtual void delete_label(const LabelRow& row) = 0;
     // accept_ra_defrtr=0 on the link (the original value saved), then removes
-    // the default routes the kernel learnt from RAs there.
+    // the default routes the kernel learnt from RAs there. On a link where
+    // the kernel processes no RAs (accept_ra=0: a userspace RA client such
+    // as a network manager) it changes nothing: the unbound-lookups rule
+    // makes that client's main-table defaults irrelevant (DESIGN.md §2).
     virtual void take_over_default_routers(int ifindex) = 0;
     // Restores the link's accept_ra_defrtr.
     virtual void release_default_routers(int ifindex) = 0;
+
+    // What the kernel holds now (DESIGN.md §3.5: the kernel is the truth),
+    // read back by mark (owned_marks.hpp): routes of protocol 196, rules in
+    // the owned priority range, label rows with an owned label, and as
+    // managed_links the links taken over whose accept_ra_defrtr still reads
+    // 0 (a link with nothing to take over counts as taken over). Scope
+    // Unnotified reads only labels and managed_links: the state the kernel
+    // sends no rtnetlink event for (address labels, sysctls), for a cheap
+    // periodic check.
+    enum class ReadScope { All, Unnotified };
+    virtual KernelState read_owned(ReadScope scope) = 0;
 };
 
 }  // namespace multi6d

@@ -11,10 +11,14 @@
 
 #include "addrlabel.hpp"
 #include "fib_rule.hpp"
+#include "owned_ids.hpp"
 #include "owned_marks.hpp"
 #include "route_message.hpp"
 
 namespace multi6d {
+
+static_assert(owned::unbound_table == unbound_table &&
+              owned::unbound_rule_priority == unbound_rule_priority);
 
 namespace {
 
@@ -275,16 +279,23 @@ OwnedState KernelWriter::dump_owned() {
             state.other_rules.push_back(rule.spec.priority);
         }
     }
-    for (const LabelRow& row : dump_labels()) {
-        if (owned::is_owned_label(row.label)) {
-            state.labels.push_back(row);
-        }
-    }
+    state.labels = owned_labels();
     std::sort(state.routes.begin(), state.routes.end());
     std::sort(state.rules.begin(), state.rules.end());
     std::sort(state.other_rules.begin(), state.other_rules.end());
     std::sort(state.labels.begin(), state.labels.end());
     return state;
+}
+
+std::vector<LabelRow> KernelWriter::owned_labels() {
+    std::vector<LabelRow> labels;
+    for (const LabelRow& row : dump_labels()) {
+        if (owned::is_owned_label(row.label)) {
+            labels.push_back(row);
+        }
+    }
+    std::sort(labels.begin(), labels.end());
+    return labels;
 }
 
 void KernelWriter::remove_owned() {

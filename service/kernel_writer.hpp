@@ -70,6 +70,8 @@ class KernelWriter {
     // protocol 196 in any table, IPv6 rules in the priority range, label rows
     // with a label in the range. Sorted. Not a cache: three dumps per call.
     OwnedState dump_owned();
+    // The label rows with an owned label only (one dump), sorted.
+    std::vector<LabelRow> owned_labels();
     // Removes all that dump_owned() finds (label rows as in delete_label()),
     // for leftovers at start and at stop. Tries every object; if any fails,
     // throws one KernelError listing the failures afterwards.

@@ -47,22 +47,4 @@ std::map<int, LinkManagers::LinkSeen> LinkManagers::links_with_paths(const HostM
     return links;
 }
 
-bool LinkManagers::any(LinkManager manager) const {
-    for (const auto& [ifindex, m] : managers_) {
-        if (m == manager) {
-            return true;
-        }
-    }
-    return false;
-}
-
-bool LinkManagers::any_blocking() const {
-    for (const auto& [ifindex, m] : managers_) {
-        if (link_manager_blocks(m)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 }  // namespace multi6d

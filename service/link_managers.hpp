@@ -29,8 +29,6 @@ class LinkManagers {
 
     // LinkManager::None for a link not refreshed yet.
     LinkManager of(int ifindex) const;
-    bool any_blocking() const;
-    bool any(LinkManager manager) const;
 
     // The links with at least one path in `model`, for refresh().
     static std::map<int, LinkSeen> links_with_paths(const HostModel& model);

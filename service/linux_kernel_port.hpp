@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "kernel_port.hpp"
@@ -29,6 +30,7 @@ class LinuxKernelPort : public KernelPort {
     void delete_label(const LabelRow& row) override { writer_.delete_label(row); }
     void take_over_default_routers(int ifindex) override;
     void release_default_routers(int ifindex) override;
+    KernelState read_owned(ReadScope scope) override;
 
     // Removes every route, rule and label carrying multi6d's marks and
     // restores every saved sysctl: the leftovers of an earlier run at start,
@@ -36,9 +38,14 @@ class LinuxKernelPort : public KernelPort {
     void remove_leftovers();
 
   private:
+    bool kernel_processes_ras(const std::string& ifname) const;
+
     KernelWriter writer_;
     std::unique_ptr<SysctlStore> sysctls_;
     std::map<int, std::string> taken_over_;  // ifindex -> name at take-over
+    // Managed links whose RAs a userspace client processes (accept_ra=0):
+    // nothing of the kernel's taken over there.
+    std::set<int> userspace_ra_links_;
 };
 
 }  // namespace multi6d

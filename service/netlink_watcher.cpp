@@ -13,8 +13,12 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "fib_rule.hpp"
 #include "log.hpp"
+#include "owned_marks.hpp"
+#include "route_message.hpp"
 
 namespace multi6d {
 
@@ -60,9 +64,10 @@ void NetlinkWatcher::start() {
     // A larger receive buffer makes overruns (and full resyncs) rare when
     // many addresses change at once.
     nl_socket_set_buffer_size(events_, 1 << 20, 0);
-    if (const int r = nl_socket_add_memberships(events_, RTNLGRP_LINK, RTNLGRP_IPV6_IFADDR, 0);
+    if (const int r = nl_socket_add_memberships(events_, RTNLGRP_LINK, RTNLGRP_IPV6_IFADDR,
+                                                RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE, 0);
         r < 0) {
-        fail("subscribe to link and address events", r);
+        fail("subscribe to link, address, rule and route events", r);
     }
     if (const int r = nl_socket_set_nonblocking(events_); r < 0) {
         fail("set event socket non-blocking", r);
@@ -136,6 +141,9 @@ void NetlinkWatcher::readable() {
         }
         if (r == -NLE_NOMEM) {  // ENOBUFS: the kernel dropped events
             resynchronise();
+            if (handlers_.owned_state_changed) {
+                handlers_.owned_state_changed();  // rule and route events too
+            }
             continue;
         }
         log::error(std::string("rtnetlink: receive failed: ") + nl_geterror(r));
@@ -149,8 +157,38 @@ int NetlinkWatcher::on_message(nl_msg* msg, void* self) {
     watcher->current_removed_ = type == RTM_DELLINK || type == RTM_DELADDR;
     if (type == RTM_NEWLINK || type == RTM_DELLINK || type == RTM_NEWADDR || type == RTM_DELADDR) {
         nl_msg_parse(msg, &NetlinkWatcher::on_object, self);
+    } else if (type == RTM_NEWRULE || type == RTM_DELRULE || type == RTM_NEWROUTE ||
+               type == RTM_DELROUTE) {
+        watcher->on_routing_message(nlmsg_hdr(msg));
     }
     return NL_OK;
+}
+
+void NetlinkWatcher::on_routing_message(nlmsghdr* hdr) {
+    if (!handlers_.owned_state_changed) {
+        return;
+    }
+    bool owned = false;
+    const int type = hdr->nlmsg_type;
+    // The parsers read dump messages (RTM_NEW*); a delete event carries the
+    // same body, so parse a copy marked as such.
+    std::vector<char> copy(reinterpret_cast<const char*>(hdr),
+                           reinterpret_cast<const char*>(hdr) + hdr->nlmsg_len);
+    auto* as_new = reinterpret_cast<nlmsghdr*>(copy.data());
+    if (type == RTM_NEWRULE || type == RTM_DELRULE) {
+        as_new->nlmsg_type = RTM_NEWRULE;
+        const auto rule = parse_rule(as_new);
+        owned = rule && owned::is_owned_rule_priority(rule->spec.priority);
+    } else {
+        as_new->nlmsg_type = RTM_NEWROUTE;
+        for (const DumpedRoute& route : parse_route(as_new)) {
+            owned = owned || route.protocol == owned::route_protocol ||
+                    owned::is_owned_table(route.route.table);
+        }
+    }
+    if (owned) {
+        handlers_.owned_state_changed();
+    }
 }
 
 void NetlinkWatcher::on_object(nl_object* object, void* self) {

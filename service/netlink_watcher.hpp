@@ -1,7 +1,8 @@
 // Follows links and IPv6 addresses over rtnetlink and reports them to the
-// daemon. Subscribes first and dumps second so nothing falls between (as
-// mptcpd's network monitor does); a receive-buffer overrun (ENOBUFS) means
-// events were lost, so it dumps everything again and reports what vanished.
+// daemon; also says when IPv6 rules or routes that carry multi6d's marks
+// change (RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE: every table). Subscribes first and dumps second so
+// nothing falls between (as mptcpd's network monitor does); a receive-buffer overrun (ENOBUFS)
+// means events were lost, so it dumps everything again and reports what vanished.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 struct nl_sock;
 struct nl_msg;
 struct nl_object;
+struct nlmsghdr;
 
 namespace multi6d {
 
@@ -43,6 +45,11 @@ struct NetlinkHandlers {
     std::function<void(int ifindex)> link_removed;
     std::function<void(const AddressInfo&)> address_changed;
     std::function<void(int ifindex, const Address&)> address_removed;
+    // An IPv6 rule in multi6d's priority range or a route in one of its
+    // tables or with its protocol was added, changed or removed (by anyone:
+    // multi6d's own changes come back too), or events were lost. The
+    // reconciler compares with the kernel then; there is nothing to report.
+    std::function<void()> owned_state_changed;
 };
 
 class NetlinkWatcher {
@@ -57,6 +64,7 @@ class NetlinkWatcher {
 
   private:
     static int on_message(nl_msg* msg, void* self);
+    void on_routing_message(nlmsghdr* hdr);
     static void on_object(nl_object* object, void* self);
     void handle(nl_object* object, bool removed);
     void dump();

@@ -22,7 +22,7 @@ inline constexpr std::uint8_t route_protocol = 196;
 inline constexpr std::uint32_t range_first = 6600;
 inline constexpr std::uint32_t range_last = 6855;
 
-// Routing tables: one table per (prefix, router) path, holding that path's
+// Routing tables: one table per (prefix, router) path (6601..6854), holding that path's
 // default route and RIO routes (one table per path sidesteps libnl's route
 // cache, which keys on (family, tos, table, dst, priority) and so collides
 // on source-specific routes in one table, DESIGN.md §2).
@@ -32,8 +32,10 @@ inline constexpr std::uint32_t table_last = range_last;
 // Rule priorities. 6600 holds `lookup main suppress_prefixlength 0`: main's
 // on-link and more-specific routes keep working, while a default route in
 // main (prefix length 0) is suppressed, so source rules decide the exit.
-// 6601..6855 hold the per-path `from <prefix> lookup <table>` rules.
-// All of them come before the kernel's `lookup main` at 32766.
+// 6601..6854 hold the per-path `from <prefix> lookup <table>` rules, and
+// 6855 the unbound-lookups rule `from all lookup 6855` (table 6855, whose
+// routes mirror the label rows: policy/routing_decision.hpp). All of them
+// come before the kernel's `lookup main` at 32766.
 inline constexpr std::uint32_t suppress_rule_priority = range_first;
 inline constexpr std::uint32_t rule_priority_first = range_first;
 inline constexpr std::uint32_t source_rule_priority_first = range_first + 1;
@@ -57,6 +59,9 @@ inline constexpr bool is_source_rule_priority(std::uint32_t priority) {
 inline constexpr bool is_owned_label(std::uint32_t label) {
     return label >= label_first && label <= label_last;
 }
+
+inline constexpr std::uint32_t unbound_rule_priority = range_last;
+inline constexpr std::uint32_t unbound_table = range_last;
 
 static_assert(range_last - range_first + 1 == 256);
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "policy_test_util.hpp"
+#include "unbound_lookup_util.hpp"
 
 namespace multi6d {
 namespace {
@@ -93,14 +94,27 @@ TEST_F(Rule55Test, EachPrefixRoutesViaItsRouterAndRioPicksItsSource) {
     EXPECT_TRUE(s.suppress_rule);
     EXPECT_EQ(s.managed_links, std::set<int>{eth0});
     EXPECT_EQ(s.rules, (std::set<SourceRule>{{6601, pfx("2001:db8:0:a020::/64"), ta},
-                                             {6602, pfx("2001:db8:0:b020::/64"), tb}}));
+                                             {6602, pfx("2001:db8:0:b020::/64"), tb},
+                                             {6855, pfx("::/0"), 6855}}));
     EXPECT_EQ(routes_in(s, ta),
               (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}}}));
     EXPECT_EQ(routes_in(s, tb),
               (std::vector<PathRoute>{
                   {tb, pfx("::/0"), addr("fe80::b"), eth0, 1024, {}},
                   {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
-    EXPECT_EQ(s.routes.size(), 3U);
+    EXPECT_EQ(path_routes(s).size(), 3U);
+    // Unbound lookups: each label row's destinations via its path's router.
+    EXPECT_EQ(routes_in(s, 6855),
+              (std::vector<PathRoute>{
+                  {6855, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}},
+                  {6855, pfx("2000::/3"), addr("fe80::a"), eth0, 1024, {}},
+                  {6855, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}},
+                  {6855, pfx("2001:db8:0:a020::/64"), addr("fe80::a"), eth0, 1024, {}},
+                  {6855, pfx("2001:db8:0:b020::/64"), addr("fe80::b"), eth0, 1024, {}}}));
+    expect_exits_agree(s, {addr("2001:db8:0:1234::101"), addr("2001:db8:0:6666::61"),
+                           addr("3fff::1"), addr("2001:db8:0:b020::9")});
+    // Outside every row (fc00::/7 keeps the kernel's label): the generic path.
+    EXPECT_EQ(unbound_exit(s, addr("fd00::1")), addr("fe80::a"));
     EXPECT_EQ(s.labels, (std::set<LabelRow>{{pfx("2001:db8:0:a020::/64"), la},
                                             {pfx("2001:db8:0:b020::/64"), lb},
                                             {pfx("2000::/3"), la},
@@ -132,7 +146,8 @@ TEST_F(Rule55Test, RouterLifetimeZeroStopsBeingTheGenericChoice) {
     // a020 keeps its own row and its rule; only its default route is gone.
     EXPECT_EQ(label_for(s, "2001:db8:0:a020::1"), label("2001:db8:0:a020::/64"));
     EXPECT_TRUE(routes_in(s, table(key_a())).empty());
-    EXPECT_EQ(s.rules.size(), 2U);
+    EXPECT_EQ(s.rules.size(), 3U);  // two source rules and the unbound rule
+    EXPECT_EQ(unbound_exit(s, addr("2001:db8:0:1234::101")), addr("fe80::b"));
 }
 
 TEST_F(Rule55Test, GenericRowFollowsPathHealth) {
@@ -400,7 +415,7 @@ TEST(RoutingDecision, SameFactsInAnyOrderGiveTheSameState) {
         const KernelState s = decide_routing(model, {}, ids);
         if (!first) {
             first = s;
-            EXPECT_EQ(s.rules.size(), 4U);
+            EXPECT_EQ(s.rules.size(), 5U);  // four source rules and the unbound rule
         } else {
             ASSERT_EQ(s, *first) << "permutation " << permutations;
         }
@@ -410,6 +425,57 @@ TEST(RoutingDecision, SameFactsInAnyOrderGiveTheSameState) {
                std::tie(b.kind, b.ifindex, b.address.address, b.ra.router);
     }));
     EXPECT_EQ(permutations, 720);
+}
+
+// The network managers' case (DESIGN.md §2): a source-independent default
+// in main. The unbound rule comes after every source rule and the suppress
+// rule (so main's on-link and more-specific routes keep winning), inside the
+// owned range, and its table moves with the generic label on failover.
+TEST_F(Rule55Test, UnboundLookupsFollowTheGenericPathAcrossFailover) {
+    const KernelState s = decide();
+    ASSERT_TRUE(has_unbound_rule(s));
+    for (const auto& rule : s.rules) {
+        EXPECT_LE(rule.priority, unbound_rule_priority);
+        EXPECT_GT(rule.priority, suppress_rule_priority);
+    }
+    EXPECT_EQ(s.rules.rbegin()->priority, unbound_rule_priority);
+    EXPECT_EQ(unbound_exit(s, addr("2001:db8:77::1")), addr("fe80::a"));
+
+    inputs.health[key_a()] = PathHealth::Down;
+    const KernelState cut = decide();
+    EXPECT_EQ(label_for(cut, "2001:db8:77::1"), label("2001:db8:0:b020::/64"));
+    EXPECT_EQ(unbound_exit(cut, addr("2001:db8:77::1")), addr("fe80::b"));
+    EXPECT_EQ(unbound_exit(cut, addr("2001:db8:0:6666::1")), addr("fe80::b"));
+    EXPECT_EQ(path_routes(cut), path_routes(s));  // only the unbound table moved
+    expect_exits_agree(
+        cut, {addr("2001:db8:77::1"), addr("2001:db8:0:6666::1"), addr("2001:db8:0:a020::5")});
+
+    // No usable path: no unbound rule and no unbound table; lookups fall to
+    // main as without multi6d. Source rules and RIO rows stay.
+    inputs.health[key_b()] = PathHealth::Down;
+    const KernelState none = decide();
+    EXPECT_FALSE(has_unbound_rule(none));
+    EXPECT_TRUE(routes_in(none, unbound_table).empty());
+    EXPECT_EQ(none.rules.size(), 2U);
+    EXPECT_EQ(label_for(none, "2001:db8:0:6666::1"), label("2001:db8:0:b020::/64"));
+
+    inputs.health.clear();
+    EXPECT_EQ(decide(), s);
+}
+
+TEST(OwnedIdAllocator, PathIdsStopBeforeTheUnboundRuleAndTable) {
+    EXPECT_LT(last_owned_id, unbound_rule_priority);
+    EXPECT_LT(last_owned_id, unbound_table);
+    OwnedIdAllocator<int> ids;
+    std::set<int> keys;
+    for (int i = 0; i < 300; ++i) {
+        keys.insert(i);
+    }
+    ids.assign(keys);
+    EXPECT_EQ(ids.refused(), 300U - (last_owned_id - first_owned_id + 1));
+    for (const auto& [key, id] : ids.ids()) {
+        EXPECT_NE(id, unbound_table);
+    }
 }
 
 }  // namespace

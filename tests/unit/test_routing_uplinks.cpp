@@ -8,6 +8,7 @@
 #include "load_balance.hpp"
 #include "policy_test_util.hpp"
 #include "routing_decision.hpp"
+#include "unbound_lookup_util.hpp"
 
 namespace multi6d {
 namespace {
@@ -114,7 +115,11 @@ TEST_F(UplinkDecisionTest, BackupCarriesOnlyWhileEveryPrimaryIsDown) {
     EXPECT_EQ(label_for(cut, addr("2001:db8:a::10")), label('a'));
     EXPECT_EQ(label_for(cut, addr("2001:db8:fe::1")), label('c'));
     EXPECT_EQ(cut.rules, up.rules);
-    EXPECT_EQ(cut.routes, up.routes);
+    EXPECT_EQ(path_routes(cut), path_routes(up));
+    // Unbound lookups moved with the generic row (DESIGN.md §2).
+    EXPECT_EQ(unbound_exit(up, addr("2001:db8:1234::1")), addr("fe80::a"));
+    EXPECT_EQ(unbound_exit(cut, addr("2001:db8:1234::1")), addr("fe80::b"));
+    expect_exits_agree(cut, {addr("2001:db8:1234::1"), addr("2001:db8:fe::1")});
     EXPECT_EQ(cut.labels.size(), up.labels.size());
 
     set_health('a', PathHealth::Up);
@@ -139,6 +144,7 @@ TEST_F(UplinkDecisionTest, BackupCarriesOnlyWhileEveryPrimaryIsDown) {
     set_health('b', PathHealth::Down);
     const KernelState none = decide();
     EXPECT_EQ(std::ranges::count(none.labels, generic_destinations(), &LabelRow::prefix), 0);
+    EXPECT_FALSE(has_unbound_rule(none));
 }
 
 TEST_F(UplinkDecisionTest, LowestCostWinsWithinARoleAfterHealth) {
@@ -191,6 +197,15 @@ TEST_F(UplinkDecisionTest, WeightsShareSlicesInProportion) {
     }
     EXPECT_GE(via_a, 120U);
     EXPECT_LE(via_a, 180U);
+    // Each slice's unbound lookups leave through the uplink it is dealt to.
+    std::vector<Address> probes{addr("2001:db8:fe::1"), addr("2001:db8:b::99")};
+    for (const auto& slice : split_prefix(pfx("2000::/3"), 4)) {
+        probes.push_back(slice.address());
+        EXPECT_EQ(unbound_exit(s, slice.address()),
+                  addr(ids.slice_owners.at(slice) == "isp-a" ? "fe80::a" : "fe80::b"))
+            << slice.to_string();
+    }
+    expect_exits_agree(s, probes);
     EXPECT_EQ(decide(), s);  // stable across calls
 }
 
@@ -286,6 +301,15 @@ TEST_F(UplinkDecisionTest, BalanceRangesAreConfigurable) {
     }
     EXPECT_GE(via_a, 120U);
     EXPECT_LE(via_a, 180U);
+    // Each slice's unbound lookups leave through the uplink it is dealt to.
+    std::vector<Address> probes{addr("2001:db8:fe::1"), addr("2001:db8:b::99")};
+    for (const auto& slice : split_prefix(pfx("2001:db8::/32"), 4)) {
+        probes.push_back(slice.address());
+        EXPECT_EQ(unbound_exit(s, slice.address()),
+                  addr(ids.slice_owners.at(slice) == "isp-a" ? "fe80::a" : "fe80::b"))
+            << slice.to_string();
+    }
+    expect_exits_agree(s, probes);
     // Outside the ranges, generic destinations go to the heaviest uplink.
     EXPECT_EQ(label_for(s, addr("2a00:1450::1")), label('a'));
 }
