@@ -13,8 +13,10 @@
 #     reapply`, `nmcli connection up`, restart.
 #     With NetworkManager, its MPTCP endpoints' backup flag follows the cut,
 #     also after `nmcli device reapply` re-created them under new ids.
-#  5. SIGTERM: the manager's default route is intact and connections work
-#     within 5 s; NetworkManager's endpoints have their own flags back.
+#  5. SIGTERM: the manager's default route is intact and, with the ingress
+#     filters off, connections to every server work within 5 s (with them on
+#     the host is plain Linux again: printed beside the baseline);
+#     NetworkManager's endpoints have their own flags back.
 # Figures are printed at the end.
 set -euo pipefail
 MANAGER=${1:?usage: daemon_beside_manager.sh networkd|nm}
@@ -153,17 +155,26 @@ it_assert "after the disturbances: $ok of $total unbound connections succeed" te
 it_assert "the daemon is still running" it_pid_alive "$M6D_PID"
 
 it_log "5. SIGTERM: the host keeps IPv6 through $NAME's routes"
+# Without multi6d the manager's multipath default picks the exit by hash, so
+# with ingress filtering only some connections can work (the baseline);
+# that they work at all through the manager's routes is checked with the
+# filters off: every server must be reachable within 5 s.
+for r in a b; do lab_set "$LAB" "$r" filter=off; done
 t0=$(date +%s%N)
 it_daemon_stop TERM
+exit_ms=$((($(date +%s%N) - t0) / 1000000))
 works_again() {
     has_manager_default || return 1
     read -r ok total < <(mgr_connect_all 1)
     ((ok == total))
 }
-it_poll 5000 works_again || it_fail "no working IPv6 through $NAME's routes within 5 s of SIGTERM ($ok/$total; $(manager_default | tr '\n' ' '))"
+it_poll $((5000 - exit_ms)) works_again || it_fail "no working IPv6 through $NAME's routes within 5 s of SIGTERM ($ok/$total; $(manager_default | tr '\n' ' '))"
 stop_ms=$((($(date +%s%N) - t0) / 1000000))
-echo "  all ${#MGR_SERVERS[@]} servers reachable ${stop_ms} ms after SIGTERM"
-MGR_FIGURES+=("after SIGTERM: working in ${stop_ms} ms")
+echo "  all ${#MGR_SERVERS[@]} servers reachable through $NAME's default ${stop_ms} ms after SIGTERM (multi6d exited after ${exit_ms} ms)"
+MGR_FIGURES+=("after SIGTERM: IPv6 through the manager's routes in ${stop_ms} ms")
+for r in a b; do lab_set "$LAB" "$r" filter=on; done
+read -r ok total < <(mgr_connect_all 2)
+echo "  with the filters on again, as plain $NAME: $ok of $total (baseline before multi6d: $base_ok of $base_total)"
 left=$(lab_exec "$LAB" host ip -6 rule show | grep -cv -E '^(0|32766|32767):' || true)
 it_assert "no rule of multi6d is left ($left)" test "$left" -eq 0
 if [[ $MANAGER == nm ]]; then

@@ -23,15 +23,15 @@ mgr_servers_up() {
 }
 
 # mgr_connect_all [ATTEMPTS]: ATTEMPTS (default 2) unbound connections to
-# every server; prints "OK TOTAL".
+# every server, all from one command in the host node; prints "OK TOTAL".
 mgr_connect_all() {
-    local n=${1:-2} s out ok=0 total=0
-    for s in "${MGR_SERVERS[@]}"; do
-        out=$(lab_exec "$LAB" host "$M6_CONNECT" -n "$n" -t 1000 "$s" "$MGR_PORT" || true)
-        ok=$((ok + $(it_connect_ok "$out")))
-        total=$((total + n))
-    done
-    echo "$ok $total"
+    local n=${1:-2} out
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    out=$(lab_exec "$LAB" host bash -c 'c=$1 n=$2 p=$3; shift 3
+        for s in "$@"; do "$c" -n "$n" -t 1000 "$s" "$p" || true; done' \
+        _ "$M6_CONNECT" "$n" "$MGR_PORT" "${MGR_SERVERS[@]}")
+    awk -v want=$((n * ${#MGR_SERVERS[@]})) \
+        '/^connect: ok=/ { split($2, a, "="); ok += a[2] } END { print ok + 0, want }' <<<"$out"
 }
 
 # mgr_timeline_start NAME SECONDS: one new unbound connection every 100 ms
