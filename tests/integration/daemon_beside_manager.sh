@@ -188,5 +188,8 @@ if [[ $MANAGER == nm ]]; then
         it_log "(no flag to restore at stop: no path was degraded then)"
 fi
 
+repairs=$(grep -c "by someone else" "$M6D_LOG" || true)
+MGR_FIGURES+=("owned objects others removed and multi6d put back: $repairs")
+grep "by someone else\|conflict" "$M6D_LOG" | sed 's/^/  daemon: /' | head -20 || true
 echo "figures ($NAME):"
 printf '  %s\n' "${MGR_FIGURES[@]}"

@@ -76,15 +76,25 @@ TEST(FormatPairs, JsonIsAnArrayOfFlatObjects) {
     EXPECT_EQ(format_pairs({}, true), "[]\n");
 }
 
-TEST(FormatStatus, CountsPathsByState) {
+// A running daemon's status with one path per entry of `paths`.
+Status running_status(const std::vector<Details>& paths) {
     Status s;
     s.version = "0.1.0";
     s.state = "running";
-    for (const char* state : {"up", "up", "down"}) {
-        Details d;
-        d.emplace("state", sdbus::Variant(std::string(state)));
+    for (const Details& d : paths) {
         s.paths.emplace_back(std::string("p"), d);
     }
+    return s;
+}
+
+Details with_state(const char* state) {
+    Details d;
+    d.emplace("state", sdbus::Variant(std::string(state)));
+    return d;
+}
+
+TEST(FormatStatus, CountsPathsByState) {
+    const Status s = running_status({with_state("up"), with_state("up"), with_state("down")});
     EXPECT_EQ(
         format_status(s, false),
         "Version: 0.1.0\nState:   running\nPaths:   3 (2 up, 0 unknown, 0 degraded, 1 down)\n");
@@ -94,18 +104,16 @@ TEST(FormatStatus, CountsPathsByState) {
 }
 
 TEST(FormatStatus, OneLinkLinePerLinkWithItsManager) {
-    Status s;
-    s.version = "0.1.0";
-    s.state = "running";
+    std::vector<Details> paths;
     for (const char* link : {"eth1", "eth0", "eth1"}) {
-        Details d;
-        d.emplace("state", sdbus::Variant(std::string("up")));
+        Details d = with_state("up");
         d.emplace("interface", sdbus::Variant(std::string(link)));
         d.emplace("link_manager",
                   sdbus::Variant(std::string(link[3] == '0' ? "kernel" : "NetworkManager")));
         d.emplace("link_manager_note", sdbus::Variant(std::string("does x")));
-        s.paths.emplace_back(std::string("p"), d);
+        paths.push_back(d);
     }
+    const Status s = running_status(paths);
     EXPECT_EQ(format_status(s, false),
               "Version: 0.1.0\nState:   running\nPaths:   3 (3 up, 0 unknown, 0 degraded, 0 down)\n"
               "Link:    eth0: RAs processed by kernel; multi6d does x\n"
