@@ -130,7 +130,8 @@ class MptcpEndpoints {
     bool refresh(MptcpReport& report);
     bool save(MptcpReport& report);
     void remove_one(std::uint8_t id, MptcpReport& report);
-    void add_one(const Address& address, const EndpointWant& want, MptcpReport& report);
+    // False when the kernel's cap leaves no room (reported by the caller).
+    bool add_one(const Address& address, const EndpointWant& want, MptcpReport& report);
     std::uint8_t free_id() const;
 
     std::unique_ptr<MptcpPmPort> port_;
@@ -139,6 +140,10 @@ class MptcpEndpoints {
     MptcpRecord record_;
     std::map<std::uint8_t, MptcpEndpoint> kernel_;  // every endpoint, by id
     std::set<Address> reported_conflicts_;
+    // Addresses left without an endpoint by the 8-endpoint cap at the last
+    // apply(): each is reported once when it is first left out, not on every
+    // reconcile (a routine event must not flood the log).
+    std::set<Address> reported_capped_;
     MptcpReport startup_;
 };
 
