@@ -87,7 +87,6 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
     }
     const std::string sender = current_sender();
     const std::string caller = caller_key();
-    log::debug("D-Bus: RankHost from " + sender + " (" + caller + "): resolving '" + host + "'");
     // sdbus::Result is move-only; std::function needs a copyable callable.
     auto shared_result = std::make_shared<sdbus::Result<PairList>>(std::move(result));
     const HostResolver::Queued queued = resolver_.resolve(
@@ -114,7 +113,10 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
             }
             driver_.refresh();  // the reply was sent from outside bus processing
         });
-    if (queued == HostResolver::Queued::caller_busy) {
+    if (queued == HostResolver::Queued::yes) {
+        log::debug("D-Bus: RankHost from " + sender + " (" + caller + "): resolving '" + host +
+                   "'");
+    } else if (queued == HostResolver::Queued::caller_busy) {
         shared_result->returnError(sdbus::Error(
             error::limits_exceeded,
             "too many name lookups of yours in progress (" + caller + "); try again later"));

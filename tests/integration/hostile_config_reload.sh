@@ -107,7 +107,7 @@ head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' '\n' >"$CONF"
 hostile "3d. a 5 MB file" "not read: larger than the limit of 4194304 bytes (5242880 bytes)"
 
 { head -c $((1024 * 1024)) /dev/zero | tr '\0' k; echo " = 1"; } >"$CONF"
-hostile "7. a 1 MB unknown key" "...(1048577 characters): unknown key"
+hostile "7. a 1 MB unknown key" "...(1048576 characters): unknown key"
 
 it_log "the good configuration again"
 busctl --system --timeout=10 call "$DEST" "$OBJ" "$IFACE" Reload >/dev/null ||

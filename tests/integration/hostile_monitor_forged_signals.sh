@@ -36,9 +36,9 @@ forge --object-path /org/freedesktop/DBus --signal org.freedesktop.DBus.NameOwne
 it_log "forged signals sent as uid 65534"
 
 kill -USR1 "$SERVER_PID" # genuine: isp-b goes down
-dbus_wait_line monitor '^path eth1/2001:db8:b::/64/fe80::b .*down'
+dbus_wait_line monitor '^path-state eth1/2001:db8:b::/64/fe80::b down'
 kill -USR1 "$SERVER_PID" # and comes back
-dbus_wait_line monitor '^path eth1/2001:db8:b::/64/fe80::b .*up'
+dbus_wait_line monitor '^path-state eth1/2001:db8:b::/64/fe80::b up'
 sed 's/^/    /' "$DBUS_DIR/monitor.log"
 it_assert "the monitor printed no forged signal" eval '! grep -q FORGED "$DBUS_DIR/monitor.log"'
 it_assert "the forged NameOwnerChanged did not make it say the daemon stopped" \

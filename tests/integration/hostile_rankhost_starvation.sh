@@ -51,12 +51,17 @@ settled() { # every call either ended (refused) or is being resolved
     ((ended + $(resolving hung) >= 20))
 }
 it_assert "the 20 calls settle within 5 s" it_poll 5000 settled
-refused=$(grep -l 'LimitsExceeded' "$DBUS_DIR"/hung*.log | wc -l)
+refused=$(grep -l 'too many name lookups' "$DBUS_DIR"/hung*.log | wc -l || true)
 echo "  refused at once: $refused; being resolved: $(resolving hung)"
 it_assert "4 lookups of uid 65534 are taken, 16 refused with LimitsExceeded" \
     test "$(resolving hung)" -eq 4 -a "$refused" -eq 16
 
 it_log "2. other callers meanwhile"
+# For scale: what a busctl round trip costs here at all (process start, bus).
+t0=$(date +%s%N)
+busctl --system call "$DEST" "$OBJ" org.freedesktop.DBus.Peer Ping >/dev/null
+ping_ms=$(ms_since "$t0")
+echo "  busctl Ping of the same server: $ping_ms ms"
 t0=$(date +%s%N)
 out=$(rank_host 2001:db8:ffff::1)
 literal_ms=$(ms_since "$t0")
@@ -67,7 +72,7 @@ out=$(as_user_1000 busctl --system --timeout=30 call "$DEST" "$OBJ" "$IFACE" Ran
 hosts_ms=$(ms_since "$t0")
 echo "  RankHost of a name in /etc/hosts (uid 1000): $hosts_ms ms: $(head -c 100 <<<"$out")"
 it_assert "uid 1000's RankHost of dual.m6.test answers with pairs" grep -q '2001:db8:a::7' <<<"$out"
-echo "FIGURE: while uid 65534 holds hung lookups: literal ${literal_ms} ms (bar 300), /etc/hosts name ${hosts_ms} ms (bar 1000)"
+echo "FIGURE: while uid 65534 holds hung lookups: literal ${literal_ms} ms (bar 300), /etc/hosts name ${hosts_ms} ms (bar 1000); busctl Ping ${ping_ms} ms"
 it_assert "the literal within 300 ms" test "$literal_ms" -lt 300
 it_assert "the /etc/hosts name within 1 s" test "$hosts_ms" -lt 1000
 
@@ -82,7 +87,7 @@ taken_again() {
     as_nobody busctl --system --timeout=1 call "$DEST" "$OBJ" "$IFACE" RankHost 'sa{sv}' \
         "again.m6.test" 0 >"$DBUS_DIR/again.out" 2>&1
     set -e
-    ! grep -q LimitsExceeded "$DBUS_DIR/again.out"
+    ! grep -q "too many name lookups" "$DBUS_DIR/again.out"
 }
 t0=$(date +%s%N)
 it_assert "within 2 s a new lookup of uid 65534 is taken" it_poll 2000 taken_again
@@ -95,7 +100,7 @@ set +e
 out=$(rank_host "$long_host" 2>&1)
 set -e
 echo "  after $(ms_since "$t0") ms: $out"
-it_assert "it fails with ResolveFailed" grep -q 'org.multi6d.Error.ResolveFailed\|cannot resolve' <<<"$out"
+it_assert "it fails with ResolveFailed after the daemon's 10 s" grep -q "): no answer within 10 s$" <<<"$out"
 it_assert "its host is cut to 80 characters in the message" \
     grep -qF "'${long_host:0:80}...' (${#long_host} characters)" <<<"$out"
 

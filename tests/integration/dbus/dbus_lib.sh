@@ -165,9 +165,9 @@ dbus_server_isolated() {
 198.51.100.7 dual.m6.test
 EOF
     cat >"$DBUS_DIR/resolv.conf" <<EOF
-# On a bridge with no ports in the server's network namespace: queries are
-# dropped (no neighbour ever answers), so
-# a name not in hosts waits for the timeout and then fails.
+# An address of the server's own network namespace whose port 53 drops
+# every packet silently (nftables, input): no answer and no ICMP error, so
+# a name not in hosts waits for the whole timeout and then fails.
 nameserver 2001:db8:dead::53
 options timeout:$timeout attempts:1
 EOF
@@ -182,6 +182,16 @@ EOF
         ip link add m6dead type bridge
         ip link set m6dead up
         ip -6 addr add 2001:db8:dead::1/64 dev m6dead nodad
+        ip -6 addr add 2001:db8:dead::53/64 dev m6dead nodad
+        nft -f - <<NFT
+table inet m6dns {
+    chain input {
+        type filter hook input priority 0;
+        udp dport 53 drop
+        tcp dport 53 drop
+    }
+}
+NFT
         echo "server pid $$"
         shift
         exec "$@"' _ "$DBUS_DIR" "$M6_DBUS_SERVER" --debug "$@"
