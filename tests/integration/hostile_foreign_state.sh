@@ -19,9 +19,14 @@ it_need_daemon
 it_lab_up -n 2 --wait
 
 host() { lab_exec "$LAB" host "$@"; }
-foreign_rule() { host ip -6 rule show | grep -q '^6700:\s*from 2001:db8:99::/64 lookup 6700'; }
-foreign_label() { host ip addrlabel list | grep -q '^prefix 2001:db8:99::/64 label 6700'; }
-marked_rule() { host ip -6 rule show | grep -q '^6701:'; }
+# Whole outputs first: grep -q ending a pipe early fails it (pipefail).
+rules() { host ip -6 rule show; }
+labels() { host ip addrlabel list; }
+foreign_rule() { grep -q '^6700:\s*from 2001:db8:99::/64 lookup 6700' <<<"$(rules)"; }
+foreign_label() { grep -q '^prefix 2001:db8:99::/64 label 6700' <<<"$(labels)"; }
+marked_rule() { grep -q '^6701:' <<<"$(rules)"; }
+# Label rows in multi6d's range other than the foreign one.
+own_labels() { grep -v 'label 6700' <<<"$(labels)" | grep -c 'label 6[6-8][0-9][0-9]' || true; }
 
 it_log "1. foreign state and a leftover of multi6d's"
 host ip -6 rule add priority 6700 from 2001:db8:99::/64 lookup 6700
@@ -40,21 +45,19 @@ it_assert "the log counts 1 leftover rule and no label" \
 it_daemon_stop TERM
 it_assert "after the stop the foreign rule is still there" foreign_rule
 it_assert "... and the foreign label" foreign_label
-it_assert "... and no label of multi6d's is left" \
-    eval '! host ip addrlabel list | grep -v "label 6700" | grep -q "label 6[6-8][0-9][0-9]"'
+it_assert "... and no label of multi6d's is left" test "$(own_labels)" -eq 0
 
 it_log "3. a crash, then a start"
-it_daemon_start multi6d
+it_daemon_start multi6d-crashing
 it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64
-labels_of_run=$(host ip addrlabel list | grep -c 'label 6[6-8][0-9][0-9]' || true)
+labels_of_run=$(own_labels)
 it_daemon_stop KILL
 it_assert "the crash left multi6d's labels ($labels_of_run rows in the range)" test "$labels_of_run" -gt 1
-it_daemon_start multi6d
+it_daemon_start multi6d-after-crash
 it_assert "the next start removes them as leftovers" \
     it_poll 10000 grep -q 'address label(s) left by an earlier run' "$M6D_LOG"
 it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64
 it_daemon_stop TERM
 it_assert "the foreign label survived it all" foreign_label
-it_assert "no label of multi6d's is left" \
-    eval '! host ip addrlabel list | grep -v "label 6700" | grep -q "label 6[6-8][0-9][0-9]"'
+it_assert "no label of multi6d's is left" test "$(own_labels)" -eq 0
 echo "PASS: hostile_foreign_state"
