@@ -36,7 +36,8 @@ ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEven
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg2=''",
         [this](auto&& message) {
-            if (message.getSender() != "org.freedesktop.DBus") {
+            // std::string(): sdbus-c++ 2.x gives the sender as const char*.
+            if (std::string(message.getSender()) != "org.freedesktop.DBus") {
                 return;
             }
             std::string name, old_owner, new_owner;
@@ -137,7 +138,7 @@ std::string ManagerAdaptor::caller_key() const {
     try {
         return "uid " + std::to_string(message->getCredsUid());
     } catch (const sdbus::Error&) {
-        return "connection " + message->getSender();
+        return "connection " + std::string(message->getSender());
     }
 }
 

@@ -137,7 +137,8 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
         "member='NameOwnerChanged',arg0='" +
             std::string(dbus::bus_name) + "'",
         [json, &manager](auto&& m) {
-            if (m.getSender() != bus_driver_name) {
+            // std::string(): sdbus-c++ 2.x gives the sender as const char*.
+            if (std::string(m.getSender()) != bus_driver_name) {
                 return;  // a forgery sent straight to this connection
             }
             std::string name, old_owner, new_owner;
