@@ -10,7 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <deque>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -19,13 +20,7 @@
 namespace multi6d::dbus {
 
 struct HostResolver::Shared {
-    struct Job {
-        std::uint64_t id;
-        std::string host;
-    };
-
-    explicit Shared(ResolveFunction f, std::size_t thread_limit)
-        : resolve(std::move(f)), max_threads(thread_limit) {
+    explicit Shared(ResolveFunction f) : resolve(std::move(f)) {
         fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (fd < 0) {
             throw std::runtime_error(std::string("resolver: eventfd: ") + std::strerror(errno));
@@ -35,32 +30,29 @@ struct HostResolver::Shared {
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
 
-    // Worker thread body: takes jobs until the queue is empty.
-    static void work(const std::shared_ptr<Shared>& self) {
-        std::unique_lock lock(self->mutex);
-        while (!self->closed && !self->queue.empty()) {
-            Job job = std::move(self->queue.front());
-            self->queue.pop_front();
-            lock.unlock();
-            ResolveOutcome outcome = self->resolve(job.host);
-            lock.lock();
-            if (!self->closed) {
-                self->done.emplace_back(job.id, std::move(outcome));
-                const std::uint64_t one = 1;
-                // Cannot fail short of a counter overflow; the loop reads it.
-                [[maybe_unused]] const ssize_t n = write(self->fd, &one, sizeof one);
-            }
+    // Worker thread body: one lookup, then the thread is gone.
+    static void work(const std::shared_ptr<Shared>& self, std::uint64_t id, std::string host,
+                     std::string caller) {
+        ResolveOutcome outcome = self->resolve(host);
+        const std::lock_guard lock(self->mutex);
+        if (--self->running[caller] == 0) {
+            self->running.erase(caller);
         }
-        --self->threads;
+        --self->total_running;
+        if (!self->closed) {
+            self->done.emplace_back(id, std::move(outcome));
+            const std::uint64_t one = 1;
+            // Cannot fail short of a counter overflow; the loop reads it.
+            [[maybe_unused]] const ssize_t n = write(self->fd, &one, sizeof one);
+        }
     }
 
     const ResolveFunction resolve;
-    const std::size_t max_threads;
     int fd = -1;
     std::mutex mutex;  // guards everything below
-    std::deque<Job> queue;
     std::vector<std::pair<std::uint64_t, ResolveOutcome>> done;
-    std::size_t threads = 0;
+    std::map<std::string, std::size_t> running;  // threads per caller, timed out ones too
+    std::size_t total_running = 0;
     bool closed = false;
 };
 
@@ -100,14 +92,13 @@ ResolveOutcome resolve_with_getaddrinfo(const std::string& host, std::size_t lim
     return out;
 }
 
-HostResolver::HostResolver(EventLoop& loop, ResolveFunction resolve, std::size_t max_pending,
-                           std::size_t max_threads)
-    : shared_(std::make_shared<Shared>(
-          resolve ? std::move(resolve) : ResolveFunction([](const std::string& h) {
-              return resolve_with_getaddrinfo(h);
-          }),
-          std::max<std::size_t>(max_threads, 1))),
-      max_pending_(max_pending) {
+HostResolver::HostResolver(EventLoop& loop, ResolveFunction resolve, ResolverLimits limits)
+    : loop_(loop),
+      limits_(limits),
+      shared_(std::make_shared<Shared>(resolve ? std::move(resolve)
+                                               : ResolveFunction([](const std::string& h) {
+                                                     return resolve_with_getaddrinfo(h);
+                                                 }))) {
     ready_ = loop.add_io(shared_->fd, EPOLLIN, [this](std::uint32_t) { on_ready(); });
 }
 
@@ -115,37 +106,75 @@ HostResolver::~HostResolver() {
     ready_.reset();
     const std::lock_guard lock(shared_->mutex);
     shared_->closed = true;
-    shared_->queue.clear();
 }
 
-bool HostResolver::resolve(std::string host, Callback done) {
-    if (callbacks_.size() >= max_pending_) {
-        return false;
+std::size_t HostResolver::pending_for(const std::string& caller) const {
+    std::size_t n = 0;
+    for (const auto& [id, p] : pending_) {
+        n += p.caller == caller ? 1 : 0;
+    }
+    return n;
+}
+
+HostResolver::Queued HostResolver::resolve(std::string host, const std::string& caller,
+                                           const std::string& connection, Callback done) {
+    if (pending_for(caller) >= limits_.per_caller) {
+        return Queued::caller_busy;
     }
     const std::uint64_t id = next_id_++;
-    bool start_thread = false;
     {
         const std::lock_guard lock(shared_->mutex);
-        shared_->queue.push_back(Shared::Job{id, std::move(host)});
-        if (shared_->threads < shared_->max_threads) {
-            ++shared_->threads;
-            start_thread = true;
+        const auto it = shared_->running.find(caller);
+        if (it != shared_->running.end() && it->second >= limits_.per_caller_running) {
+            return Queued::caller_busy;
         }
-    }
-    if (start_thread) {
-        try {
-            std::thread([s = shared_] { Shared::work(s); }).detach();
-        } catch (const std::system_error&) {
-            const std::lock_guard lock(shared_->mutex);
-            --shared_->threads;
-            if (shared_->threads == 0) {
-                shared_->queue.pop_back();
-                return false;  // no worker can take it
-            }
+        if (shared_->total_running >= limits_.total_running) {
+            return Queued::all_busy;
         }
+        ++shared_->running[caller];
+        ++shared_->total_running;
     }
-    callbacks_.emplace(id, std::move(done));
-    return true;
+    try {
+        std::thread([s = shared_, id, host = std::move(host), caller] {
+            Shared::work(s, id, host, caller);
+        }).detach();
+    } catch (const std::system_error&) {
+        const std::lock_guard lock(shared_->mutex);
+        if (--shared_->running[caller] == 0) {
+            shared_->running.erase(caller);
+        }
+        --shared_->total_running;
+        return Queued::all_busy;  // no thread to be had
+    }
+    Pending& p = pending_[id];
+    p.caller = caller;
+    p.connection = connection;
+    p.done = std::move(done);
+    p.timeout = loop_.add_timer(std::chrono::steady_clock::now() + limits_.timeout,
+                                [this, id] { on_timeout(id); });
+    return Queued::yes;
+}
+
+void HostResolver::forget_connection(const std::string& connection) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        it = it->second.connection == connection ? pending_.erase(it) : std::next(it);
+    }
+}
+
+void HostResolver::on_timeout(std::uint64_t id) {
+    const auto it = pending_.find(id);
+    if (it == pending_.end()) {
+        return;
+    }
+    Callback callback = std::move(it->second.done);
+    pending_.erase(it);  // destroys the timer that is running: callback copied above
+    const auto seconds = std::chrono::duration<double>(limits_.timeout).count();
+    std::string text = std::to_string(seconds);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') {
+        text.pop_back();
+    }
+    callback(ResolveOutcome{{}, "no answer within " + text + " s"});
 }
 
 void HostResolver::on_ready() {
@@ -157,12 +186,12 @@ void HostResolver::on_ready() {
         done.swap(shared_->done);
     }
     for (auto& [id, outcome] : done) {
-        const auto it = callbacks_.find(id);
-        if (it == callbacks_.end()) {
-            continue;
+        const auto it = pending_.find(id);
+        if (it == pending_.end()) {
+            continue;  // timed out, or its caller left
         }
-        Callback callback = std::move(it->second);
-        callbacks_.erase(it);
+        Callback callback = std::move(it->second.done);
+        pending_.erase(it);
         callback(std::move(outcome));
     }
 }

@@ -24,11 +24,28 @@ ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEven
       backend_(backend),
       settings_(std::move(settings)),
       authorizer_(bus),
-      resolver_(loop, settings_.resolve) {
+      resolver_(loop, settings_.resolve, settings_.resolver_limits) {
     if (!facade.replaced()) {
         throw std::logic_error("the generated adaptor registered no Rank method");
     }
     object->finishRegistration();
+    // A caller that leaves the bus gets no answer: free its lookup slots now
+    // rather than when its lookups end. Only the bus itself says so
+    // (a NameOwnerChanged from anyone else is a forgery).
+    callers_gone_ = bus.addMatch(
+        "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+        "member='NameOwnerChanged',arg2=''",
+        [this](auto&& message) {
+            // std::string(): sdbus-c++ 2.x gives the sender as const char*.
+            if (std::string(message.getSender()) != "org.freedesktop.DBus") {
+                return;
+            }
+            std::string name, old_owner, new_owner;
+            message >> name >> old_owner >> new_owner;
+            if (!name.empty() && name[0] == ':' && new_owner.empty()) {
+                resolver_.forget_connection(name);
+            }
+        });
 }
 
 ManagerAdaptor::~ManagerAdaptor() {
@@ -62,27 +79,66 @@ ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& de
 void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host, Details options) {
     check_host(host);
     const RankOptions parsed_options = parse_rank_options(options);
-    log::debug("D-Bus: RankHost from " + current_sender() + ": resolving '" + host + "'");
+    // A literal needs no lookup: answered now, validated as Rank validates,
+    // whatever lookups are pending.
+    if (Address::parse(host)) {
+        result.returnResults(
+            pairs_.values(backend_.rank(parse_destinations({host}), parsed_options)));
+        return;
+    }
+    const std::string sender = current_sender();
+    const std::string caller = caller_key();
     // sdbus::Result is move-only; std::function needs a copyable callable.
     auto shared_result = std::make_shared<sdbus::Result<PairList>>(std::move(result));
-    const bool queued = resolver_.resolve(
-        host, [this, host, parsed_options, shared_result](ResolveOutcome outcome) {
+    const HostResolver::Queued queued = resolver_.resolve(
+        host, caller, sender, [this, host, parsed_options, shared_result](ResolveOutcome outcome) {
             if (!outcome.error.empty()) {
-                shared_result->returnError(sdbus::Error(
-                    error::resolve_failed, "cannot resolve '" + host + "': " + outcome.error));
+                shared_result->returnError(
+                    sdbus::Error(error::resolve_failed,
+                                 "cannot resolve " + quoted(host) + ": " + outcome.error));
             } else {
+                // What Rank would refuse as a destination gives no pair here
+                // (a name may well resolve to ::1 among others).
+                std::vector<Address> destinations;
+                for (const Address& a : outcome.addresses) {
+                    if (destination_problem(a).empty()) {
+                        destinations.push_back(a);
+                    }
+                }
                 try {
                     shared_result->returnResults(
-                        pairs_.values(backend_.rank(outcome.addresses, parsed_options)));
+                        pairs_.values(backend_.rank(destinations, parsed_options)));
                 } catch (const sdbus::Error& e) {
                     shared_result->returnError(e);
                 }
             }
             driver_.refresh();  // the reply was sent from outside bus processing
         });
-    if (!queued) {
+    if (queued == HostResolver::Queued::yes) {
+        log::debug("D-Bus: RankHost from " + sender + " (" + caller + "): resolving '" + host +
+                   "'");
+    } else if (queued == HostResolver::Queued::caller_busy) {
+        shared_result->returnError(sdbus::Error(
+            error::limits_exceeded,
+            "too many name lookups of yours in progress (" + caller + "); try again later"));
+    } else if (queued == HostResolver::Queued::all_busy) {
         shared_result->returnError(sdbus::Error(
             error::limits_exceeded, "too many name lookups in progress; try again later"));
+    }
+}
+
+std::string ManagerAdaptor::caller_key() const {
+    // The limits count per user, not per connection: a user can open any
+    // number of connections. One round trip to the bus, paid only for a
+    // name that needs a lookup; the unique name when the bus cannot say.
+    const sdbus::Message* message = object->getCurrentlyProcessedMessage();
+    if (message == nullptr) {
+        return "unknown caller";
+    }
+    try {
+        return "uid " + std::to_string(message->getCredsUid());
+    } catch (const sdbus::Error&) {
+        return "connection " + std::string(message->getSender());
     }
 }
 
@@ -107,7 +163,9 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
     auto shared_result = std::make_shared<sdbus::Result<>>(std::move(result));
     authorizer_.check(sender, reload_action, [this, sender, shared_result](AuthDecision d) {
         if (!d.allowed) {
-            log::notice("D-Bus: Reload from " + sender + " refused: " + d.reason);
+            // Any local user can call Reload: rate-limited (multi6d(8), LOGGING).
+            refused_reload_log_.write(log::Level::Notice,
+                                      "D-Bus: Reload from " + sender + " refused: " + d.reason);
             shared_result->returnError(sdbus::Error(
                 error::not_authorized, "Reload needs root or polkit authorization for " +
                                            std::string(reload_action) + ": " + d.reason));

@@ -15,6 +15,7 @@
 #include "authorizer.hpp"
 #include "bus_event_driver.hpp"
 #include "host_resolver.hpp"
+#include "log.hpp"
 #include "manager1_adaptor.h"
 #include "manager_backend.hpp"
 #include "method_override.hpp"
@@ -39,6 +40,7 @@ class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d:
         std::string version;  // the Version property
         // Worker-thread lookups for RankHost; empty: getaddrinfo().
         ResolveFunction resolve;
+        ResolverLimits resolver_limits;
     };
 
     // Registers /org/multi6d1 on `bus`. The caller requests the bus name
@@ -59,6 +61,7 @@ class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d:
     void publish_state_changed();
 
   private:
+    log::RateLimit refused_reload_log_{"refused D-Bus Reload"};
     using PairList = std::vector<PairStruct>;
 
     PairList Rank(const std::vector<std::string>& destinations, const Details& options) override;
@@ -71,6 +74,8 @@ class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d:
     // Rank as it is served: the reply written directly (PairWriter::write).
     void rank_call(sdbus::MethodCall call);
     std::string current_sender() const;
+    // "uid N" of the current call's sender: what RankHost's limits count by.
+    std::string caller_key() const;
 
     BusEventDriver& driver_;
     ManagerBackend& backend_;
@@ -78,6 +83,7 @@ class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d:
     PairWriter pairs_;
     Authorizer authorizer_;
     HostResolver resolver_;
+    sdbus::Slot callers_gone_;
 };
 
 }  // namespace multi6d::dbus

@@ -14,17 +14,6 @@ namespace {
 // over rather than grow.
 constexpr std::size_t max_cached_paths = 256;
 
-// Quotes a caller-supplied value for an error message, cut to a readable
-// length so a huge argument does not become a huge error.
-std::string quoted(const std::string& value) {
-    constexpr std::size_t max_shown = 80;
-    if (value.size() <= max_shown) {
-        return "'" + value + "'";
-    }
-    return "'" + value.substr(0, max_shown) + "...' (" + std::to_string(value.size()) +
-           " characters)";
-}
-
 // The details of a path in ListPaths and PathStateChanged (see the XML).
 Details common_details(const PathReport& path) {
     Details d;
@@ -55,6 +44,48 @@ bool host_char_ok(char c) {
 
 }  // namespace
 
+// Cut to a readable length so a huge argument does not become a huge error.
+std::string quoted(const std::string& value) {
+    constexpr std::size_t max_shown = 80;
+    if (value.size() <= max_shown) {
+        return "'" + value + "'";
+    }
+    return "'" + value.substr(0, max_shown) + "...' (" + std::to_string(value.size()) +
+           " characters)";
+}
+
+std::string destination_problem(const Address& a) {
+    if (a.is_v4_mapped()) {
+        const auto& b = a.bytes();
+        if (b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] == 0) {
+            return "the unspecified address";
+        }
+        if (b[12] == 127) {
+            return "a loopback address: the kernel sends it over lo, not through an uplink";
+        }
+        if (b[12] == 169 && b[13] == 254) {
+            return "a link-local address: the kernel sends it on the link, not through an uplink";
+        }
+        if (b[12] >= 224) {
+            return "a multicast or broadcast address: not sent through an uplink's router";
+        }
+        return "";  // accepted; gives no pair (every path has IPv6 sources only)
+    }
+    if (a.is_unspecified()) {
+        return "the unspecified address";
+    }
+    if (a.is_loopback()) {
+        return "the loopback address: the kernel sends it over lo, not through an uplink";
+    }
+    if (a.is_link_local()) {
+        return "a link-local address: the kernel sends it on the link, not through an uplink";
+    }
+    if (a.is_multicast()) {
+        return "a multicast address: not sent through an uplink's router";
+    }
+    return "";
+}
+
 sdbus::Error invalid_argument(const std::string& message) {
     return sdbus::Error(error::invalid_argument, message);
 }
@@ -76,9 +107,9 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
             throw invalid_argument("invalid destination address " + quoted(text) +
                                    " (an IPv6 or IPv4 address expected)");
         }
-        if (a->is_unspecified()) {
-            throw invalid_argument("invalid destination address " + quoted(text) +
-                                   " (the unspecified address)");
+        if (const std::string problem = destination_problem(*a); !problem.empty()) {
+            throw invalid_argument("invalid destination address " + quoted(text) + " (" + problem +
+                                   ")");
         }
         out.push_back(*a);
     }

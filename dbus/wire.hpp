@@ -27,6 +27,17 @@ inline constexpr std::size_t max_host_length = 253;  // RFC 1035 §2.3.4, in tex
 // An org.multi6d.Error.InvalidArgument error with this message.
 sdbus::Error invalid_argument(const std::string& message);
 
+// A caller-supplied value quoted for a message, cut to 80 characters
+// ("'abc...' (297 characters)"), as multi6d-dbus(5), ERRORS, promises.
+std::string quoted(const std::string& value);
+
+// Why `destination` is not one multi6d ranks, "" when it is: the
+// unspecified address, and loopback, link-local and multicast destinations
+// (IPv6, or IPv4 as ::ffff:a.b.c.d), which the kernel never sends through
+// an uplink (it uses lo or the link itself), so no path of multi6d's can
+// carry them. Rank and RankHost both apply it.
+std::string destination_problem(const Address& destination);
+
 // 1–64 addresses; throws InvalidArgument naming the first bad one.
 std::vector<Address> parse_destinations(const std::vector<std::string>& destinations);
 // Known options only, each with its documented type and values; throws

@@ -8,6 +8,7 @@
 
 #include "config_uplinks.hpp"
 #include "config_values.hpp"
+#include "toml_bounds.hpp"
 #include "toml_reader.hpp"
 
 namespace multi6d {
@@ -18,7 +19,11 @@ std::string ConfigError::to_string() const {
         s += ':' + std::to_string(line) + ':' + std::to_string(column);
     }
     s += ": ";
-    if (!key.empty()) {
+    if (key.size() > max_shown_key) {
+        // A key is the administrator's text: a huge one must not become a
+        // huge log line (multi6d.toml(5), LIMITS).
+        s += key.substr(0, max_shown_key) + "...(" + std::to_string(key.size()) + " characters): ";
+    } else if (!key.empty()) {
         s += key + ": ";
     }
     s += message;
@@ -195,6 +200,10 @@ void check_balance(const BalanceSettings& b, CrossCheck& check) {
 std::vector<ConfigError> apply_config_text(std::string_view text, const std::string& file_name,
                                            Config& config) {
     std::vector<ConfigError> errors;
+    if (auto too_deep = check_toml_bounds(text, file_name)) {
+        errors.push_back(std::move(*too_deep));
+        return errors;
+    }
     toml::table document;
     try {
         document = toml::parse(text, std::string_view(file_name));

@@ -2,6 +2,7 @@
 // passes their text; this validates every key and value.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,9 @@
 #include "config.hpp"
 
 namespace multi6d {
+
+// The longest key shown in full in a message; longer ones are cut.
+inline constexpr std::size_t max_shown_key = 80;
 
 struct ConfigError {
     std::string file;

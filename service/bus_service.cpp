@@ -74,8 +74,8 @@ bool BusService::connect(std::string& error) {
     }
     driver_ = std::make_unique<dbus::BusEventDriver>(
         loop_, *bus_, [this](const std::string& what) { on_failure(what); });
-    adaptor_ = std::make_unique<dbus::ManagerAdaptor>(*bus_, loop_, *driver_, *backend_,
-                                                      dbus::ManagerAdaptor::Settings{version_, {}});
+    adaptor_ = std::make_unique<dbus::ManagerAdaptor>(
+        *bus_, loop_, *driver_, *backend_, dbus::ManagerAdaptor::Settings{version_, {}, {}});
     try {
         bus_->requestName(dbus::bus_name);
     } catch (const std::exception& e) {

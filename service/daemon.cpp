@@ -263,12 +263,25 @@ void Daemon::cleanup() {
 }
 
 dbus::ReloadResult Daemon::reload() {
+    // Nothing a configuration file holds may end the daemon: an exception
+    // here would unwind through sd-event or sd-bus and stop the loop, taking
+    // the running policy with it. It becomes ReloadFailed instead.
+    try {
+        return apply_reload();
+    } catch (const std::exception& e) {
+        log::error(std::string("reload failed: ") + e.what() +
+                   "; keeping the running configuration");
+        return dbus::ReloadResult{false, std::string("reload failed: ") + e.what()};
+    }
+}
+
+dbus::ReloadResult Daemon::apply_reload() {
     const auto loaded = load_config(command_line_.config_file, command_line_.config_file_given);
     if (!loaded.errors.empty()) {
         dbus::ReloadResult result{false, ""};
-        for (const auto& e : loaded.errors) {
-            log::error("reload: " + e.to_string());
-            result.error += (result.error.empty() ? "" : "\n") + e.to_string();
+        for (const std::string& line : shown_config_errors(loaded.errors)) {
+            log::error("reload: " + line);
+            result.error += (result.error.empty() ? "" : "\n") + line;
         }
         log::error("reload: configuration has errors; keeping the running configuration");
         return result;
@@ -396,7 +409,8 @@ void Daemon::absorb(ModelUpdate update) {
         const std::string where = note.ifindex != 0 ? link_name(note.ifindex) + ": " : "";
         switch (note.kind) {
             case NoteKind::LimitReached:
-                log::warning(where + note.text);
+                // Every RA of a router past a limit says it again.
+                limit_log_.write(log::Level::Warning, where + note.text);
                 break;
             case NoteKind::Expired:
                 log::info(where + note.text);

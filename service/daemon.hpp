@@ -16,6 +16,7 @@
 #include "gai_conf.hpp"
 #include "host_model.hpp"
 #include "kernel_port.hpp"
+#include "log.hpp"
 #include "ndisc_socket.hpp"
 #include "netlink_watcher.hpp"
 #include "reconciler.hpp"
@@ -46,10 +47,12 @@ class Daemon {
     int run();
 
   private:
+    log::RateLimit limit_log_{"state limit reached"};
     void start();
     void stop();                  // cleanup, then end the loop
     void cleanup();               // removes all multi6d added, restores what it changed
     dbus::ReloadResult reload();  // SIGHUP and the D-Bus Reload method
+    dbus::ReloadResult apply_reload();
     void start_dbus();
     void publish_dbus(const KernelState& desired, const std::string& policy_reason);
 

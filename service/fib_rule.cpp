@@ -53,11 +53,16 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule) {
     return msg;
 }
 
-NlMsg build_rule_delete_by_priority(std::uint32_t priority) {
+NlMsg build_rule_delete_by_priority(std::uint32_t priority, std::uint8_t protocol) {
     fib_rule_hdr header{};
     header.family = AF_INET6;
     NlMsg msg = start_request(RTM_DELRULE, 0, header);
     check(nla_put_u32(msg.get(), FRA_PRIORITY, priority));
+    if (protocol != 0) {
+        // The kernel matches FRA_PROTOCOL when given (rule_find()), so a
+        // foreign rule at the same priority is never the one deleted.
+        check(nla_put_u8(msg.get(), FRA_PROTOCOL, protocol));
+    }
     return msg;
 }
 

@@ -27,9 +27,10 @@ struct RuleSpec {
 // A request of `type` (RTM_NEWRULE / RTM_DELRULE) with nlmsg_flags `flags`.
 NlMsg build_rule_request(int type, int flags, const RuleSpec& rule);
 
-// A delete request that matches the first IPv6 rule at `priority`, whatever
-// else it holds (the kernel compares only the attributes a request carries).
-NlMsg build_rule_delete_by_priority(std::uint32_t priority);
+// A delete request that matches the first IPv6 rule at `priority` with
+// protocol `protocol` (any protocol when 0), whatever else it holds (the
+// kernel compares only the attributes a request carries).
+NlMsg build_rule_delete_by_priority(std::uint32_t priority, std::uint8_t protocol = 0);
 
 struct ParsedRule {
     RuleSpec spec;

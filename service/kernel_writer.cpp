@@ -258,7 +258,7 @@ void KernelWriter::delete_label(const LabelRow& row) {
 
 // --- owned state -----------------------------------------------------------
 
-OwnedState KernelWriter::dump_owned() {
+OwnedState KernelWriter::dump_owned(const LabelFilter& is_ours) {
     OwnedState state;
     for (const DumpedRoute& dumped : dump_routes(socket_)) {
         if (dumped.protocol == owned::route_protocol) {
@@ -266,7 +266,10 @@ OwnedState KernelWriter::dump_owned() {
         }
     }
     for (const ParsedRule& rule : dump_rules(socket_)) {
-        if (!owned::is_owned_rule_priority(rule.spec.priority)) {
+        // Both marks: a rule at one of our priorities that another program
+        // added (without protocol 196) is not ours to remove.
+        if (!owned::is_owned_rule_priority(rule.spec.priority) ||
+            rule.spec.protocol != owned::route_protocol) {
             continue;
         }
         if (is_suppress_rule(rule) && !state.suppress_rule) {
@@ -279,7 +282,7 @@ OwnedState KernelWriter::dump_owned() {
             state.other_rules.push_back(rule.spec.priority);
         }
     }
-    state.labels = owned_labels();
+    state.labels = owned_labels(is_ours);
     std::sort(state.routes.begin(), state.routes.end());
     std::sort(state.rules.begin(), state.rules.end());
     std::sort(state.other_rules.begin(), state.other_rules.end());
@@ -287,10 +290,10 @@ OwnedState KernelWriter::dump_owned() {
     return state;
 }
 
-std::vector<LabelRow> KernelWriter::owned_labels() {
+std::vector<LabelRow> KernelWriter::owned_labels(const LabelFilter& is_ours) {
     std::vector<LabelRow> labels;
     for (const LabelRow& row : dump_labels()) {
-        if (owned::is_owned_label(row.label)) {
+        if (owned::is_owned_label(row.label) && (!is_ours || is_ours(row))) {
             labels.push_back(row);
         }
     }
@@ -298,8 +301,8 @@ std::vector<LabelRow> KernelWriter::owned_labels() {
     return labels;
 }
 
-void KernelWriter::remove_owned() {
-    const OwnedState state = dump_owned();
+void KernelWriter::remove_owned(const LabelFilter& is_ours) {
+    const OwnedState state = dump_owned(is_ours);
     std::vector<std::string> failures;
     auto attempt = [&](auto&& action) {
         try {
@@ -320,7 +323,7 @@ void KernelWriter::remove_owned() {
     // first rule at that priority, whatever its shape.
     for (std::uint32_t priority : priorities) {
         attempt([&] {
-            NlMsg msg = build_rule_delete_by_priority(priority);
+            NlMsg msg = build_rule_delete_by_priority(priority, owned::route_protocol);
             run(msg.get(), "delete rule at priority " + std::to_string(priority), {ENOENT, ESRCH});
         });
     }

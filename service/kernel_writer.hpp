@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -69,13 +70,18 @@ class KernelWriter {
     // Reads back everything carrying an owned mark: IPv6 routes with
     // protocol 196 in any table, IPv6 rules in the priority range, label rows
     // with a label in the range. Sorted. Not a cache: three dumps per call.
-    OwnedState dump_owned();
-    // The label rows with an owned label only (one dump), sorted.
-    std::vector<LabelRow> owned_labels();
+    // A label row carries no mark of its own in the kernel (ifaddrlblmsg has
+    // none): `is_ours`, when given, says which rows in the range multi6d
+    // wrote (LinuxKernelPort keeps a record); the others are left alone.
+    using LabelFilter = std::function<bool(const LabelRow&)>;
+    OwnedState dump_owned(const LabelFilter& is_ours = {});
+    // The label rows with an owned label (and, given `is_ours`, recorded as
+    // multi6d's) only: one dump, sorted.
+    std::vector<LabelRow> owned_labels(const LabelFilter& is_ours = {});
     // Removes all that dump_owned() finds (label rows as in delete_label()),
     // for leftovers at start and at stop. Tries every object; if any fails,
     // throws one KernelError listing the failures afterwards.
-    void remove_owned();
+    void remove_owned(const LabelFilter& is_ours = {});
 
     // --- the kernel's own RA default routes ------------------------------
     // Default routes (::/0, no source) in the main table with protocol ra

@@ -5,8 +5,11 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <system_error>
 
+#include "durable_file.hpp"
 #include "log.hpp"
 
 namespace multi6d {
@@ -24,9 +27,51 @@ std::string interface_name(int ifindex) {
 }
 }  // namespace
 
-LinuxKernelPort::LinuxKernelPort(const std::string& runtime_dir) {
+LinuxKernelPort::LinuxKernelPort(const std::string& runtime_dir)
+    : label_record_(std::filesystem::path(runtime_dir) / "labels.owned") {
     std::filesystem::create_directories(runtime_dir);
     sysctls_ = std::make_unique<SysctlStore>(std::filesystem::path(runtime_dir) / "sysctl.saved");
+    // An earlier run's record: its rows are leftovers to remove. Lines
+    // "PREFIX IFINDEX"; an unreadable line marks nothing.
+    std::ifstream in(label_record_);
+    std::string prefix_text;
+    int ifindex = 0;
+    while (in >> prefix_text >> ifindex) {
+        if (auto prefix = Prefix::parse(prefix_text)) {
+            labelled_.emplace(*prefix, ifindex);
+        }
+    }
+}
+
+void LinuxKernelPort::set_label(const LabelRow& row) {
+    // Recorded before it is written: a crash in between leaves a record of a
+    // row that may not exist, never a row of ours without a record.
+    if (labelled_.emplace(row.prefix, row.ifindex).second) {
+        save_label_record();
+    }
+    writer_.replace_label(row);
+}
+
+void LinuxKernelPort::delete_label(const LabelRow& row) {
+    writer_.delete_label(row);
+    if (labelled_.erase({row.prefix, row.ifindex}) > 0) {
+        save_label_record();
+    }
+}
+
+bool LinuxKernelPort::label_is_ours(const LabelRow& row) const {
+    return labelled_.count({row.prefix, row.ifindex}) > 0;
+}
+
+void LinuxKernelPort::save_label_record() {
+    std::optional<std::string> text;
+    if (!labelled_.empty()) {
+        text.emplace();
+        for (const auto& [prefix, ifindex] : labelled_) {
+            *text += prefix.to_string() + " " + std::to_string(ifindex) + "\n";
+        }
+    }
+    save_file(label_record_, text);
 }
 
 bool LinuxKernelPort::kernel_processes_ras(const std::string& name) const {
@@ -78,14 +123,17 @@ void LinuxKernelPort::release_default_routers(int ifindex) {
 
 KernelState LinuxKernelPort::read_owned(ReadScope scope) {
     KernelState state;
+    // Label rows in the range that multi6d did not write are another
+    // program's: not seen here, so never repaired away.
+    const auto is_ours = [this](const LabelRow& row) { return label_is_ours(row); };
     if (scope == ReadScope::All) {
-        const OwnedState owned = writer_.dump_owned();
+        const OwnedState owned = writer_.dump_owned(is_ours);
         state.routes.insert(owned.routes.begin(), owned.routes.end());
         state.rules.insert(owned.rules.begin(), owned.rules.end());
         state.suppress_rule = owned.suppress_rule;
         state.labels.insert(owned.labels.begin(), owned.labels.end());
     } else {
-        const std::vector<LabelRow> labels = writer_.owned_labels();
+        const std::vector<LabelRow> labels = writer_.owned_labels(is_ours);
         state.labels.insert(labels.begin(), labels.end());
     }
     state.managed_links = userspace_ra_links_;
@@ -103,15 +151,18 @@ KernelState LinuxKernelPort::read_owned(ReadScope scope) {
 
 void LinuxKernelPort::remove_leftovers() {
     try {
-        const OwnedState owned = writer_.dump_owned();
+        const auto is_ours = [this](const LabelRow& row) { return label_is_ours(row); };
+        const OwnedState owned = writer_.dump_owned(is_ours);
         if (!owned.empty()) {
             log::notice("removing " + std::to_string(owned.routes.size()) + " route(s), " +
                         std::to_string(owned.rules.size() + owned.other_rules.size() +
                                        (owned.suppress_rule ? 1 : 0)) +
                         " rule(s) and " + std::to_string(owned.labels.size()) +
                         " address label(s) left by an earlier run");
-            writer_.remove_owned();
+            writer_.remove_owned(is_ours);
         }
+        labelled_.clear();
+        save_label_record();
     } catch (const std::exception& e) {
         log::error(std::string("removing leftovers: ") + e.what());
     }

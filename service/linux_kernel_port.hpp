@@ -4,10 +4,12 @@
 // still undone by the next one.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "kernel_port.hpp"
 #include "kernel_writer.hpp"
@@ -26,21 +28,29 @@ class LinuxKernelPort : public KernelPort {
     void delete_rule(const SourceRule& rule) override { writer_.delete_rule(rule); }
     void add_suppress_rule() override { writer_.add_suppress_rule(); }
     void delete_suppress_rule() override { writer_.delete_suppress_rule(); }
-    void set_label(const LabelRow& row) override { writer_.replace_label(row); }
-    void delete_label(const LabelRow& row) override { writer_.delete_label(row); }
+    void set_label(const LabelRow& row) override;
+    void delete_label(const LabelRow& row) override;
     void take_over_default_routers(int ifindex) override;
     void release_default_routers(int ifindex) override;
     KernelState read_owned(ReadScope scope) override;
 
-    // Removes every route, rule and label carrying multi6d's marks and
+    // Removes every route and rule carrying multi6d's marks, every label row
+    // in the label range that the record says multi6d wrote, and
     // restores every saved sysctl: the leftovers of an earlier run at start,
     // a final sweep at stop. Failures are logged; it carries on.
     void remove_leftovers();
 
   private:
     bool kernel_processes_ras(const std::string& ifname) const;
+    // (prefix, ifindex) of the label rows multi6d wrote, kept in
+    // runtime_dir/labels.owned so the next run can tell them from a foreign
+    // row in the same label range (the kernel keeps no mark on a label).
+    void save_label_record();
+    bool label_is_ours(const LabelRow& row) const;
 
     KernelWriter writer_;
+    std::filesystem::path label_record_;
+    std::set<std::pair<Prefix, int>> labelled_;
     std::unique_ptr<SysctlStore> sysctls_;
     std::map<int, std::string> taken_over_;  // ifindex -> name at take-over
     // Managed links whose RAs a userspace client processes (accept_ra=0):

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 namespace multi6d::log {
 
@@ -71,6 +72,42 @@ void write(Level l, std::string_view message) {
         }
         rest.remove_prefix(static_cast<std::size_t>(n));
     }
+}
+
+bool RateLimit::allow(Clock::time_point now, std::uint64_t& suppressed) {
+    suppressed = 0;
+    if (!started_ || now - window_start_ >= interval_) {
+        started_ = true;
+        window_start_ = now;
+        in_window_ = 0;
+    }
+    if (in_window_ >= burst_) {
+        ++suppressed_;
+        return false;
+    }
+    ++in_window_;
+    suppressed = suppressed_;
+    suppressed_ = 0;
+    return true;
+}
+
+void RateLimit::write(Level level, std::string_view message) {
+    if (!enabled(level)) {
+        return;
+    }
+    std::uint64_t suppressed = 0;
+    if (!allow(Clock::now(), suppressed)) {
+        return;
+    }
+    if (suppressed > 0) {
+        multi6d::log::write(
+            level, std::to_string(suppressed) + " similar lines suppressed (" + what_ +
+                       ", at most " + std::to_string(burst_) + " every " +
+                       std::to_string(
+                           std::chrono::duration_cast<std::chrono::seconds>(interval_).count()) +
+                       " s)");
+    }
+    multi6d::log::write(level, message);
 }
 
 }  // namespace multi6d::log

@@ -44,11 +44,11 @@ int main(int argc, char** argv) {
 
     const LoadedConfig loaded = load_config(cl.config_file, cl.config_file_given);
     if (!loaded.errors.empty()) {
-        for (const auto& e : loaded.errors) {
+        for (const std::string& line : shown_config_errors(loaded.errors)) {
             if (cl.check_config) {
-                std::cerr << e.to_string() << "\n";
+                std::cerr << line << "\n";
             } else {
-                log::error(e.to_string());
+                log::error(line);
             }
         }
         return exit_config;

@@ -153,13 +153,10 @@ void MptcpEndpoints::remove_one(std::uint8_t id, MptcpReport& report) {
     save(report);
 }
 
-void MptcpEndpoints::add_one(const Address& address, const EndpointWant& want,
+bool MptcpEndpoints::add_one(const Address& address, const EndpointWant& want,
                              MptcpReport& report) {
     if (kernel_.size() >= mptcp_max_endpoints) {
-        report.errors.push_back("cannot add MPTCP endpoint " + address.to_string() +
-                                ": the kernel allows at most " +
-                                std::to_string(mptcp_max_endpoints) + " endpoints");
-        return;
+        return false;
     }
     MptcpEndpoint e;
     e.id = free_id();
@@ -170,13 +167,13 @@ void MptcpEndpoints::add_one(const Address& address, const EndpointWant& want,
         report.errors.push_back("cannot add MPTCP endpoint " + address.to_string() +
                                 ": no free id in " + std::to_string(id_first) + ".." +
                                 std::to_string(id_last));
-        return;
+        return true;
     }
     // Write-ahead: a crash right after the add must still find it ours.
     record_.endpoints[e.id] = address;
     if (!save(report)) {
         record_.endpoints.erase(e.id);
-        return;
+        return true;
     }
     try {
         port_->add(e);
@@ -184,10 +181,11 @@ void MptcpEndpoints::add_one(const Address& address, const EndpointWant& want,
         report.errors.push_back(error.what());
         record_.endpoints.erase(e.id);
         save(report);
-        return;
+        return true;
     }
     kernel_[e.id] = e;
     report.changes.push_back("added MPTCP endpoint " + describe(e));
+    return true;
 }
 
 MptcpReport MptcpEndpoints::apply(const std::map<Address, EndpointWant>& desired) {
@@ -214,6 +212,7 @@ MptcpReport MptcpEndpoints::apply(const std::map<Address, EndpointWant>& desired
             release_adopted(id, report);
         }
     }
+    std::set<Address> capped;
     for (const auto& [address, want] : desired) {
         const auto owned = std::find_if(record_.endpoints.begin(), record_.endpoints.end(),
                                         [&](const auto& entry) { return entry.second == address; });
@@ -228,8 +227,16 @@ MptcpReport MptcpEndpoints::apply(const std::map<Address, EndpointWant>& desired
             follow_foreign(foreign->second, want.backup, report);
             continue;
         }
-        add_one(address, want, report);
+        if (!add_one(address, want, report)) {
+            capped.insert(address);
+            if (reported_capped_.count(address) == 0) {
+                report.notices.push_back("no MPTCP endpoint for " + address.to_string() +
+                                         ": the kernel allows at most " +
+                                         std::to_string(mptcp_max_endpoints) + " endpoints");
+            }
+        }
     }
+    reported_capped_ = std::move(capped);
     return report;
 }
 

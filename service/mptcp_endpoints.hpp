@@ -136,7 +136,8 @@ class MptcpEndpoints {
     bool refresh(MptcpReport& report);
     bool save(MptcpReport& report);
     void remove_one(std::uint8_t id, MptcpReport& report);
-    void add_one(const Address& address, const EndpointWant& want, MptcpReport& report);
+    // False when the kernel's cap leaves no room (reported by the caller).
+    bool add_one(const Address& address, const EndpointWant& want, MptcpReport& report);
     // Sets or clears `backup` on current (and in kernel_); `whose` ends the log line.
     void set_backup(MptcpEndpoint& current, bool backup, const std::string& whose,
                     MptcpReport& report);
@@ -151,6 +152,10 @@ class MptcpEndpoints {
     MptcpRecordFile file_;
     MptcpRecord record_;
     std::map<std::uint8_t, MptcpEndpoint> kernel_;  // every endpoint, by id
+    // Addresses left without an endpoint by the 8-endpoint cap at the last
+    // apply(): each is reported once when it is first left out, not on every
+    // reconcile (a routine event must not flood the log).
+    std::set<Address> reported_capped_;
     MptcpReport startup_;
     std::set<Address> announced_;  // addresses whose foreign endpoint was reported
 };

@@ -162,7 +162,8 @@ void Prober::send(const PathKey& path, const Address& source, const Address& tar
             }
         }
     } catch (const std::system_error& e) {
-        log::warning(std::string(e.what()) + "; probe of " + describe(request) + " not sent");
+        send_failure_log_.write(log::Level::Warning, std::string(e.what()) + "; probe of " +
+                                                         describe(request) + " not sent");
         link_missing = true;
     }
 
@@ -248,7 +249,7 @@ void Prober::release_held(int ifindex, const Address& router) {
     try {
         lladdr = neighbours_.link_layer_address(ifindex, router);
     } catch (const std::system_error& e) {
-        log::warning(e.what());
+        send_failure_log_.write(log::Level::Warning, e.what());
     }
     if (!lladdr) {
         return;  // still unresolved: the held probes wait for their deadline
@@ -284,7 +285,8 @@ bool Prober::receive_one() {
     const ssize_t n = recvmsg(icmp_fd_.get(), &msg, MSG_DONTWAIT);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            log::warning(std::string("prober: receive: ") + std::strerror(errno));
+            send_failure_log_.write(log::Level::Warning,
+                                    std::string("prober: receive: ") + std::strerror(errno));
         }
         return false;
     }

@@ -52,6 +52,7 @@
 
 #include "address.hpp"
 #include "event_loop.hpp"
+#include "log.hpp"
 #include "neighbour_table.hpp"
 #include "path.hpp"
 #include "probe_tracker.hpp"
@@ -160,6 +161,8 @@ class Prober {
     EventSource timer_;
     std::optional<ProbeTime> timer_at_;
     std::vector<std::uint8_t> buffer_;
+    // A probe that cannot be sent fails again at every probe interval.
+    log::RateLimit send_failure_log_{"probe not sent"};
     // Paths forgotten while outcomes are being delivered: their remaining
     // outcomes of that batch are dropped.
     std::vector<PathKey> forgotten_in_dispatch_;

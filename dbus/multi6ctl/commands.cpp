@@ -37,6 +37,12 @@ class ManagerProxy final
     // Subscribes to the signals (bus match rules); only monitor needs it.
     void subscribe() { registerProxy(); }
 
+    // The daemon's current unique name ("" while it has none). A match rule
+    // with sender='org.multi6d1' is applied by the bus to broadcasts only:
+    // a unicast signal sent straight to this connection by anyone reaches
+    // the handlers all the same, so each handler checks the sender itself.
+    std::string daemon_owner;
+
     // Reload with a timeout that leaves room for an authentication dialog.
     void reload() {
         getProxy()
@@ -46,14 +52,19 @@ class ManagerProxy final
     }
 
   private:
+    bool from_daemon() const {
+        const sdbus::Message* message = getProxy().getCurrentlyProcessedMessage();
+        return message != nullptr && !daemon_owner.empty() && message->getSender() == daemon_owner;
+    }
+
     void onPathStateChanged(const std::string& path, const std::string& state,
                             const Details& details) override {
-        if (on_path_state) {
+        if (on_path_state && from_daemon()) {
             on_path_state(path, state, details);
         }
     }
     void onPolicyChanged(const std::string& reason) override {
-        if (on_policy) {
+        if (on_policy && from_daemon()) {
             on_policy(reason);
         }
     }
@@ -61,7 +72,7 @@ class ManagerProxy final
                              const std::vector<std::string>&) override {
         const auto it = changed.find("State");
         if (interface == dbus::manager_interface && it != changed.end() &&
-            it->second.containsValueOfType<std::string>() && on_state) {
+            it->second.containsValueOfType<std::string>() && on_state && from_daemon()) {
             on_state(it->second.get<std::string>());
         }
     }
@@ -78,6 +89,25 @@ Details rank_options(const Invocation& inv) {
         options.emplace("preference", sdbus::Variant(*inv.preference));
     }
     return options;
+}
+
+constexpr const char* bus_driver_name = "org.freedesktop.DBus";
+
+// The unique name that owns `name` now, "" when none does.
+std::string name_owner(sdbus::IConnection& bus, const std::string& name) {
+    auto driver = sdbus::createProxy(bus, bus_driver_name, "/org/freedesktop/DBus");
+    std::string owner;
+    try {
+        driver->callMethod("GetNameOwner")
+            .onInterface(bus_driver_name)
+            .withArguments(name)
+            .storeResultsTo(owner);
+    } catch (const sdbus::Error& e) {
+        if (e.getName() != "org.freedesktop.DBus.Error.NameHasNoOwner") {
+            throw;
+        }
+    }
+    return owner;
 }
 
 int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
@@ -99,18 +129,29 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
     };
     manager.on_policy = [json](const std::string& r) { print(format_policy_event(r, json)); };
     manager.on_state = [json](const std::string& s) { print(format_state_event(s, json)); };
-    manager.subscribe();
-    // Follow the daemon coming and going, too.
+    // Follow the daemon coming and going, first: so no change of owner falls
+    // between the lookup of the owner below and the subscription. Only the
+    // bus itself (sender org.freedesktop.DBus) can say who owns the name.
     bus.addMatch(
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg0='" +
             std::string(dbus::bus_name) + "'",
-        [json](sdbus::Message& m) {
+        [json, &manager](auto&& m) {
+            // std::string(): sdbus-c++ 2.x gives the sender as const char*.
+            if (std::string(m.getSender()) != bus_driver_name) {
+                return;  // a forgery sent straight to this connection
+            }
             std::string name, old_owner, new_owner;
             m >> name >> old_owner >> new_owner;
+            if (name != dbus::bus_name) {
+                return;
+            }
+            manager.daemon_owner = new_owner;
             print(format_daemon_event(!new_owner.empty(), json));
         },
         sdbus::floating_slot);
+    manager.daemon_owner = name_owner(bus, dbus::bus_name);
+    manager.subscribe();
 
     // The starting point, printed once the subscriptions are in place.
     try {

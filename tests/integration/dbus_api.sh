@@ -35,41 +35,7 @@ send() { dbus-send --system --print-reply --dest="$DEST" "$OBJ" "$@"; }
 
 # ---- the server, in namespaces of its own ----
 
-cat >"$DBUS_DIR/hosts" <<'EOF'
-127.0.0.1 localhost
-::1 localhost
-2001:db8:ffff::1 dual.m6.test
-2001:db8:a::7 dual.m6.test
-198.51.100.7 dual.m6.test
-EOF
-cat >"$DBUS_DIR/resolv.conf" <<'EOF'
-# On a bridge with no ports in the server's network namespace: queries are
-# dropped (no neighbour ever answers), so
-# a name not in hosts waits for the timeout and then fails.
-nameserver 2001:db8:dead::53
-options timeout:2 attempts:1
-EOF
-
-start_server() {
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    dbus_spawn server unshare --mount --net --fork --kill-child=TERM bash -c '
-        set -e
-        mount --bind "$1/hosts" /etc/hosts
-        mount --bind "$1/resolv.conf" /etc/resolv.conf
-        ip link set lo up
-        ip link add m6dead type bridge
-        ip link set m6dead up
-        ip -6 addr add 2001:db8:dead::1/64 dev m6dead nodad
-        echo "server pid $$"
-        shift
-        exec "$@"' _ "$DBUS_DIR" "$M6_DBUS_SERVER" --debug
-    SERVER_UNSHARE_PID=$DBUS_LAST_PID
-    dbus_wait_line server '^READY$'
-    SERVER_PID=$(sed -n 's/^server pid \([0-9]*\)$/\1/p' "$DBUS_DIR/server.log")
-    [[ -n $SERVER_PID ]] || it_fail "no server pid"
-    # unshare --fork ignores SIGTERM while it waits: stop the server itself.
-    DBUS_PIDS+=("$SERVER_PID")
-}
+start_server() { dbus_server_isolated 2; }
 
 # ---- bus policy: only root owns org.multi6d1 ----
 

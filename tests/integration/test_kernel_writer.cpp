@@ -303,7 +303,7 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
     };
     expected.rules = {{6601, pfx("2001:db8:a::/64"), 6601}, {6602, pfx("2001:db8:b::/64"), 6602}};
     expected.suppress_rule = true;
-    expected.other_rules = {6700};
+    expected.other_rules = {6701};
     expected.labels = {
         {pfx("::/0"), 6601}, {pfx("2001:db8:a::/64"), 6601}, {pfx("2001:db8:b::/64"), 6602}};
     for (const PathRoute& route : expected.routes) {
@@ -318,13 +318,15 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
     writer.replace_label({pfx("::/0"), 6601});
 
     // Foreign state: another protocol in an owned table, another protocol in
-    // main, rules and labels just outside the ranges; and one rule of an
-    // unknown shape inside the range, which counts as owned.
+    // main, rules and labels just outside the ranges, a rule inside the range
+    // without protocol 196 (issue 16: not "left by an earlier run"); and one
+    // rule of an unknown shape with both marks, which counts as owned.
     must("ip -6 route add 2001:db8:f::/64 via fe80::f dev m6dk0 table 6601 proto static");
     must("ip -6 route add 2001:db8:e::/64 via fe80::e dev m6dk0 proto boot");
     must("ip -6 rule add pref 6599 from 2001:db8:f::/64 lookup 6601");
     must("ip -6 rule add pref 6856 from 2001:db8:f::/64 lookup 6601");
     must("ip -6 rule add pref 6700 fwmark 1 lookup 6601");
+    must("ip -6 rule add pref 6701 fwmark 1 lookup 6601 protocol 196");
     must("ip addrlabel add prefix 2001:db8:f::/48 label 100");
     must("ip addrlabel add prefix 2001:db8:e::/48 label 6856");
 
@@ -342,7 +344,7 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
     EXPECT_TRUE(writer.dump_owned().empty());
     // ip's view: nothing owned left ...
     EXPECT_TRUE(lines(must("ip -6 route show table all proto 196")).empty());
-    for (std::uint32_t priority : {6600U, 6601U, 6602U, 6700U}) {
+    for (std::uint32_t priority : {6600U, 6601U, 6602U, 6701U}) {
         EXPECT_TRUE(rules_at(priority).empty()) << priority;
     }
     EXPECT_TRUE(lines_with(must("ip addrlabel list"), "label 66").empty());
@@ -352,6 +354,7 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
     EXPECT_EQ(lines(must("ip -6 route show proto boot")).size(), 1U);
     EXPECT_EQ(rules_at(6599).size(), 1U);
     EXPECT_EQ(rules_at(6856).size(), 1U);
+    EXPECT_EQ(rules_at(6700).size(), 1U);
     auto labels_after = sorted_labels();
     auto expected_labels = labels_before;
     expected_labels.push_back("prefix 2001:db8:e::/48 label 6856");

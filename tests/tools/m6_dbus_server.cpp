@@ -88,7 +88,7 @@ int serve(bool fail_reload) {
     backend.update(fake_paths(isp_b_up), PolicyTable::rfc6724_default());
     backend.set_lifecycle(std::nullopt);
     dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend,
-                                 dbus::ManagerAdaptor::Settings{build_info::version, {}});
+                                 dbus::ManagerAdaptor::Settings{build_info::version, {}, {}});
     // The benchmark's reference method (see the file comment). The pairs
     // point into reference_paths, which lives as long as the loop.
     const std::vector<PathReport> reference_paths = fake_paths(true);

@@ -49,6 +49,31 @@ TEST(ParseDestinations, NamesTheOffendingValue) {
     EXPECT_NO_THROW(parse_destinations(std::vector<std::string>(64, "2001:db8::1")));
 }
 
+// Issue 16, finding 7: 0.0.0.0 was accepted, and ::1, fe80::1 and ff02::1
+// were ranked with global sources through the ISP routers, although the
+// kernel sends them over lo or the link. Now refused, as :: always was.
+TEST(ParseDestinations, Issue16_DestinationsTheKernelNeverRoutesAreRefused) {
+    for (const char* text :
+         {"::", "0.0.0.0", "::ffff:0.0.0.0", "::1", "127.0.0.1", "::ffff:127.0.0.2", "fe80::1",
+          "169.254.1.1", "ff02::1", "ff0e::1", "224.0.0.1", "255.255.255.255"}) {
+        const std::string m = invalid_argument_message([&] { parse_destinations({text}); });
+        EXPECT_EQ(m.rfind("invalid destination address '" + std::string(text) + "' (", 0), 0U) << m;
+    }
+    EXPECT_EQ(invalid_argument_message([] { parse_destinations({"::1"}); }),
+              "invalid destination address '::1' (the loopback address: the kernel sends it over "
+              "lo, not through an uplink)");
+    for (const char* text : {"2001:db8::1", "fd00::1", "192.0.2.7", "::ffff:198.51.100.1"}) {
+        EXPECT_NO_THROW(parse_destinations({text})) << text;
+        EXPECT_EQ(destination_problem(addr(text)), "") << text;
+    }
+}
+
+TEST(Quoted, CutsTo80Characters) {
+    EXPECT_EQ(quoted("abc"), "'abc'");
+    const std::string host(297, 'h');
+    EXPECT_EQ(quoted(host), "'" + std::string(80, 'h') + "...' (297 characters)");
+}
+
 TEST(ParseDestinations, CutsHugeValuesInMessages) {
     const std::string huge(1000, 'x');
     const std::string m = invalid_argument_message([&] { parse_destinations({huge}); });

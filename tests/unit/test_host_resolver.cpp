@@ -36,11 +36,13 @@ TEST(HostResolver, TheLoopRunsWhileALookupBlocks) {
 
     std::vector<Address> got;
     bool answered_on_loop = false;
-    ASSERT_TRUE(resolver.resolve("2001:db8::7", [&](ResolveOutcome o) {
-        answered_on_loop = std::this_thread::get_id() == loop_thread;
-        got = o.addresses;
-        loop.exit(0);
-    }));
+    ASSERT_EQ(resolver.resolve("2001:db8::7", "uid 1", ":1.1",
+                               [&](ResolveOutcome o) {
+                                   answered_on_loop = std::this_thread::get_id() == loop_thread;
+                                   got = o.addresses;
+                                   loop.exit(0);
+                               }),
+              HostResolver::Queued::yes);
     EXPECT_TRUE(got.empty());  // never answered from inside resolve()
     EXPECT_EQ(resolver.pending(), 1U);
 
@@ -60,23 +62,22 @@ TEST(HostResolver, TheLoopRunsWhileALookupBlocks) {
 
 TEST(HostResolver, EachAnswerGoesToItsOwnCallback) {
     EventLoop loop;
-    HostResolver resolver(
-        loop,
-        [](const std::string& host) {
-            if (host == "bad") {
-                return ResolveOutcome{{}, "Name or service not known"};
-            }
-            return ResolveOutcome{{addr(host)}, {}};
-        },
-        16, 2);
+    HostResolver resolver(loop, [](const std::string& host) {
+        if (host == "bad") {
+            return ResolveOutcome{{}, "Name or service not known"};
+        }
+        return ResolveOutcome{{addr(host)}, {}};
+    });
     std::map<std::string, std::string> answers;
     const auto ask = [&](const std::string& host) {
-        return resolver.resolve(host, [&answers, &loop, host](ResolveOutcome o) {
-            answers[host] = o.error.empty() ? o.addresses.at(0).to_string() : "error: " + o.error;
-            if (answers.size() == 4) {
-                loop.exit(0);
-            }
-        });
+        return resolver.resolve(
+                   host, "uid " + host, ":1." + host, [&answers, &loop, host](ResolveOutcome o) {
+                       answers[host] =
+                           o.error.empty() ? o.addresses.at(0).to_string() : "error: " + o.error;
+                       if (answers.size() == 4) {
+                           loop.exit(0);
+                       }
+                   }) == HostResolver::Queued::yes;
     };
     ASSERT_TRUE(ask("2001:db8::1"));
     ASSERT_TRUE(ask("bad"));
@@ -90,37 +91,118 @@ TEST(HostResolver, EachAnswerGoesToItsOwnCallback) {
     EXPECT_EQ(answers["192.0.2.4"], "192.0.2.4");
 }
 
-TEST(HostResolver, RefusesBeyondMaxPending) {
-    EventLoop loop;
+// A lookup that blocks until released; counts the lookups that started.
+struct BlockingLookup {
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
-    HostResolver resolver(
-        loop,
-        [released](const std::string& host) {
-            released.wait();
-            return ResolveOutcome{{addr(host)}, {}};
-        },
-        2, 1);
-    int answered = 0;
-    bool room_again = false;
-    const auto done = [&](ResolveOutcome) {
-        if (++answered == 2) {
-            // Room again once answered (sd-event cannot run twice: one run).
-            room_again = resolver.resolve("2001:db8::4", [&](ResolveOutcome) { loop.exit(0); });
-            if (!room_again) {
-                loop.exit(2);
+    std::shared_ptr<std::atomic<int>> started = std::make_shared<std::atomic<int>>(0);
+
+    ResolveFunction function() {
+        return [r = released, s = started](const std::string& host) {
+            ++*s;
+            if (host.rfind("hung", 0) == 0) {
+                r.wait();
             }
+            return ResolveOutcome{{addr("2001:db8::99")}, {}};
+        };
+    }
+    ~BlockingLookup() { release.set_value(); }  // lets the threads end
+};
+
+TEST(HostResolver, RefusesBeyondPerCallerLimit) {
+    EventLoop loop;
+    BlockingLookup lookup;
+    HostResolver resolver(loop, lookup.function(), ResolverLimits{2, 8, 64, 10s});
+    const auto ignore = [](ResolveOutcome) {};
+    EXPECT_EQ(resolver.resolve("hung1", "uid 9", ":1.9", ignore), HostResolver::Queued::yes);
+    EXPECT_EQ(resolver.resolve("hung2", "uid 9", ":1.9", ignore), HostResolver::Queued::yes);
+    EXPECT_EQ(resolver.resolve("hung3", "uid 9", ":1.10", ignore),
+              HostResolver::Queued::caller_busy);
+    EXPECT_EQ(resolver.pending_for("uid 9"), 2U);
+}
+
+// Issue 16, finding 4: two worker threads and 16 slots were shared by all
+// callers, so one user's 20 hung lookups made every other caller wait (or
+// get LimitsExceeded). Now another caller's lookup gets its answer at once.
+TEST(HostResolver, Issue16_HungLookupsOfOneCallerDoNotDelayAnother) {
+    EventLoop loop;
+    BlockingLookup lookup;
+    HostResolver resolver(loop, lookup.function());
+    int refused = 0;
+    for (int i = 0; i < 20; ++i) {
+        if (resolver.resolve("hung" + std::to_string(i), "uid 65534", ":1.66",
+                             [](ResolveOutcome) {}) != HostResolver::Queued::yes) {
+            ++refused;
         }
-    };
-    EXPECT_TRUE(resolver.resolve("2001:db8::1", done));
-    EXPECT_TRUE(resolver.resolve("2001:db8::2", done));
-    EXPECT_FALSE(resolver.resolve("2001:db8::3", done));
-    EXPECT_EQ(resolver.pending(), 2U);
-    release.set_value();
+    }
+    EXPECT_EQ(refused, 20 - 4);  // the per-caller limit, not a shared one
+    std::vector<Address> got;
+    ASSERT_EQ(resolver.resolve("other.example", "uid 1000", ":1.7",
+                               [&](ResolveOutcome o) {
+                                   got = o.addresses;
+                                   loop.exit(0);
+                               }),
+              HostResolver::Queued::yes);
     EventSource deadline = safety_deadline(loop);
     EXPECT_EQ(loop.run(), 0);
-    EXPECT_EQ(answered, 2);
-    EXPECT_TRUE(room_again);
+    EXPECT_EQ(got, std::vector<Address>{addr("2001:db8::99")});
+}
+
+// Issue 16, finding 4: a lookup that never ends used to hold the caller
+// until its D-Bus timeout (NoReply at 60 s); now it fails after the timeout.
+TEST(HostResolver, Issue16_HungLookupTimesOutWithAnError) {
+    EventLoop loop;
+    BlockingLookup lookup;
+    HostResolver resolver(loop, lookup.function(), ResolverLimits{4, 8, 64, 50ms});
+    std::string error;
+    const auto asked = std::chrono::steady_clock::now();
+    ASSERT_EQ(resolver.resolve("hung", "uid 1", ":1.1",
+                               [&](ResolveOutcome o) {
+                                   error = o.error;
+                                   loop.exit(0);
+                               }),
+              HostResolver::Queued::yes);
+    EventSource deadline = safety_deadline(loop);
+    EXPECT_EQ(loop.run(), 0);
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, 50ms);
+    EXPECT_EQ(error, "no answer within 0.05 s");
+    EXPECT_EQ(resolver.pending(), 0U);
+    // The slot is free again (the hung thread still counts as running
+    // until getaddrinfo() would return).
+    EXPECT_EQ(resolver.pending_for("uid 1"), 0U);
+}
+
+// Issue 16, finding 4: a caller that left the bus kept its slots until its
+// lookups ended; now they are freed as soon as the bus says it is gone.
+TEST(HostResolver, Issue16_SlotsOfAVanishedCallerAreFreedAtOnce) {
+    EventLoop loop;
+    BlockingLookup lookup;
+    HostResolver resolver(loop, lookup.function(), ResolverLimits{2, 8, 64, 10s});
+    bool called = false;
+    const auto mark = [&](ResolveOutcome) { called = true; };
+    ASSERT_EQ(resolver.resolve("hung1", "uid 5", ":1.50", mark), HostResolver::Queued::yes);
+    ASSERT_EQ(resolver.resolve("hung2", "uid 5", ":1.50", mark), HostResolver::Queued::yes);
+    ASSERT_EQ(resolver.resolve("hung3", "uid 5", ":1.51", mark), HostResolver::Queued::caller_busy);
+    resolver.forget_connection(":1.50");
+    EXPECT_EQ(resolver.pending_for("uid 5"), 0U);
+    EXPECT_EQ(resolver.resolve("hung3", "uid 5", ":1.51", mark), HostResolver::Queued::yes);
+    EXPECT_FALSE(called);  // nobody to answer
+}
+
+TEST(HostResolver, RunningThreadsOfACallerAreBoundedToo) {
+    EventLoop loop;
+    BlockingLookup lookup;
+    HostResolver resolver(loop, lookup.function(), ResolverLimits{4, 6, 64, 10s});
+    int queued = 0;
+    for (int connection = 0; connection < 4; ++connection) {
+        for (int i = 0; i < 4; ++i) {
+            const std::string name = ":1." + std::to_string(connection);
+            queued += resolver.resolve("hung", "uid 3", name, [](ResolveOutcome) {}) ==
+                      HostResolver::Queued::yes;
+            resolver.forget_connection(name);  // reconnecting frees slots, not threads
+        }
+    }
+    EXPECT_EQ(queued, 6);
 }
 
 // Address literals never reach DNS, so this runs without network.

@@ -148,6 +148,61 @@ dbus_name_owned() {
         org.freedesktop.DBus.NameHasOwner "string:$1" | grep -q 'boolean true'
 }
 
+# dbus_server_isolated RESOLVER_TIMEOUT_S [SERVER ARGS...]: m6-dbus-server
+# (the real adaptor over a fake backend) in a mount and network namespace of
+# its own, with its own /etc/hosts and a name server that never answers, so
+# RankHost's lookups are deterministic and a hung lookup can be made on
+# purpose; nothing leaves the namespace. Sets SERVER_PID (the server) and
+# SERVER_UNSHARE_PID; its log is $DBUS_DIR/server.log.
+dbus_server_isolated() {
+    local timeout=$1
+    shift
+    cat >"$DBUS_DIR/hosts" <<'EOF'
+127.0.0.1 localhost
+::1 localhost
+2001:db8:ffff::1 dual.m6.test
+2001:db8:a::7 dual.m6.test
+198.51.100.7 dual.m6.test
+EOF
+    cat >"$DBUS_DIR/resolv.conf" <<EOF
+# An address of the server's own network namespace whose port 53 drops
+# every packet silently (nftables, input): no answer and no ICMP error, so
+# a name not in hosts waits for the whole timeout and then fails.
+nameserver 2001:db8:dead::53
+options timeout:$timeout attempts:1
+EOF
+    printf 'hosts: files dns\n' >"$DBUS_DIR/nsswitch.conf"
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    dbus_spawn server unshare --mount --net --fork --kill-child=TERM bash -c '
+        set -e
+        mount --bind "$1/hosts" /etc/hosts
+        mount --bind "$1/resolv.conf" /etc/resolv.conf
+        mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf
+        ip link set lo up
+        ip link add m6dead type bridge
+        ip link set m6dead up
+        ip -6 addr add 2001:db8:dead::1/64 dev m6dead nodad
+        ip -6 addr add 2001:db8:dead::53/64 dev m6dead nodad
+        nft -f - <<NFT
+table inet m6dns {
+    chain input {
+        type filter hook input priority 0;
+        udp dport 53 drop
+        tcp dport 53 drop
+    }
+}
+NFT
+        echo "server pid $$"
+        shift
+        exec "$@"' _ "$DBUS_DIR" "$M6_DBUS_SERVER" --debug "$@"
+    SERVER_UNSHARE_PID=$DBUS_LAST_PID
+    dbus_wait_line server '^READY$'
+    SERVER_PID=$(sed -n 's/^server pid \([0-9]*\)$/\1/p' "$DBUS_DIR/server.log")
+    [[ -n $SERVER_PID ]] || it_fail "no server pid"
+    # unshare --fork ignores SIGTERM while it waits: stop the server itself.
+    DBUS_PIDS+=("$SERVER_PID")
+}
+
 # pairs_of_busctl JSON: "source>destination rule" per pair.
 pairs_of_busctl() {
     jq -r '.data[0][] | "\(.[0])>\(.[1]) \(.[2].rule.data)"' <<<"$1"
