@@ -105,7 +105,7 @@ it_assert "100% of unbound connections succeed" test "$ok" -eq "$total"
 it_log "3. silent cut of the generic path's upstream"
 generic=$(mgr_generic_router)
 mgr_timeline_start cut 6
-it_poll 3000 eval '(($(mgr_now_rel) >= 1000))' || true
+it_poll 3000 mgr_at_rel 1000 || true
 cut_at=$(mgr_now_rel)
 lab_cut "$LAB" "$generic"
 mgr_timeline_wait
