@@ -17,8 +17,8 @@
 // with path health, records the owner's flags first (`adopted` in the
 // record) and gives them back at stop or when it no longer wants the
 // address. Measured with NetworkManager 1.42: it leaves the flags alone on
-// RAs, and on `nmcli device reapply` deletes its endpoint and adds it again
-// under a new id with its own flags; the next apply() adopts that one.
+// RAs, and on `nmcli device reapply` resets the flags or deletes its endpoint
+// and adds it again under a new id; the next apply() sets backup again.
 // multi6d allocates ids from the top of the u8 range downwards (255, 254,
 // ... 200) so that they stand out in `ip mptcp endpoint show`; the kernel
 // gives ids to endpoints added without one from 1 upwards, so the ranges do

@@ -58,6 +58,9 @@ mgr_now_rel() {
     echo $((($(date +%s%N) / 1000 - start) / 1000))
 }
 
+# mgr_at_rel MS: the running timeline is MS ms old (for it_poll).
+mgr_at_rel() { (($(mgr_now_rel) >= $1)); }
+
 # "t result" per attempt, in attempt order.
 _mgr_attempts() {
     sed -n 's/^n=\([0-9]*\) t=\([0-9]*\) result=\([a-z]*\).*/\1 \2 \3/p' "$MGR_TIMELINE" | sort -n | cut -d' ' -f2,3
@@ -93,7 +96,7 @@ mgr_disturbance() {
     local what=$1 outage
     shift
     mgr_timeline_start "disturb-${what// /-}" 7
-    it_poll 3000 eval '(($(mgr_now_rel) >= 1000))' || true
+    it_poll 3000 mgr_at_rel 1000 || true
     "$@" || it_fail "$what: '$*' failed"
     mgr_timeline_wait
     outage=$(mgr_longest_outage)
