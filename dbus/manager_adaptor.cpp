@@ -1,7 +1,5 @@
 #include "manager_adaptor.hpp"
 
-#include <stdexcept>
-
 #include "log.hpp"
 #include "names.hpp"
 
@@ -9,50 +7,30 @@ namespace multi6d::dbus {
 
 namespace detail {
 
-ManagerObject::ManagerObject(sdbus::IConnection& bus, sdbus::method_callback rank)
-    : object(sdbus::createObject(bus, object_path)),
-      facade(*object, manager_interface, "Rank", std::move(rank)) {}
+ManagerObject::ManagerObject(sdbus::IConnection& bus)
+    : object(sdbus_compat::create_object(bus, object_path)) {}
 
 }  // namespace detail
 
 ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEventDriver& driver,
                                ManagerBackend& backend, Settings settings)
-    // rank_call() runs only once the object is registered, below.
-    : ManagerObject(bus, [this](sdbus::MethodCall call) { rank_call(std::move(call)); }),
-      Manager1_adaptor(facade),
+    : ManagerObject(bus),
+      Adaptor(*object),
       driver_(driver),
       backend_(backend),
       settings_(std::move(settings)),
       authorizer_(bus),
       resolver_(loop, settings_.resolve) {
-    if (!facade.replaced()) {
-        throw std::logic_error("the generated adaptor registered no Rank method");
-    }
-    object->finishRegistration();
+    register_adaptor();
 }
 
 ManagerAdaptor::~ManagerAdaptor() {
     object->unregister();
 }
 
-void ManagerAdaptor::rank_call(sdbus::MethodCall call) {
-    std::vector<std::string> destinations;
-    call >> destinations;
-    // Validation only: reading is open to everyone, so no credentials are
-    // fetched (that would cost a bus round trip per call). An sdbus::Error
-    // thrown here becomes the error reply.
-    const std::vector<Address> parsed = parse_destinations(destinations);
-    const RankOptions parsed_options = read_rank_options(call);
-    const std::span<const RankedPairReport> pairs = backend_.rank(parsed, parsed_options);
-    sdbus::MethodReply reply = call.createReply();
-    pairs_.write(reply, pairs);
-    reply.send();
-}
-
-// Never called: MethodOverride serves Rank through rank_call(). Kept
-// equivalent (same validation, same values) so the two cannot drift apart
-// unnoticed: the integration test compares Rank with RankHost, which
-// replies through PairWriter::values().
+// Validation only: reading is open to everyone, so no credentials are
+// fetched (that would cost a bus round trip per call). An sdbus::Error
+// thrown here becomes the error reply.
 ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& destinations,
                                               const Details& options) {
     const std::vector<Address> parsed = parse_destinations(destinations);
@@ -68,7 +46,7 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
     const bool queued = resolver_.resolve(
         host, [this, host, parsed_options, shared_result](ResolveOutcome outcome) {
             if (!outcome.error.empty()) {
-                shared_result->returnError(sdbus::Error(
+                shared_result->returnError(sdbus_compat::make_error(
                     error::resolve_failed, "cannot resolve '" + host + "': " + outcome.error));
             } else {
                 try {
@@ -81,7 +59,7 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
             driver_.refresh();  // the reply was sent from outside bus processing
         });
     if (!queued) {
-        shared_result->returnError(sdbus::Error(
+        shared_result->returnError(sdbus_compat::make_error(
             error::limits_exceeded, "too many name lookups in progress; try again later"));
     }
 }
@@ -95,8 +73,7 @@ std::vector<PathStruct> ManagerAdaptor::ListPaths() {
 }
 
 std::string ManagerAdaptor::current_sender() const {
-    const sdbus::Message* message = object->getCurrentlyProcessedMessage();
-    return message != nullptr ? message->getSender() : std::string();
+    return sdbus_compat::current_sender(*object);
 }
 
 void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
@@ -108,7 +85,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
     authorizer_.check(sender, reload_action, [this, sender, shared_result](AuthDecision d) {
         if (!d.allowed) {
             log::notice("D-Bus: Reload from " + sender + " refused: " + d.reason);
-            shared_result->returnError(sdbus::Error(
+            shared_result->returnError(sdbus_compat::make_error(
                 error::not_authorized, "Reload needs root or polkit authorization for " +
                                            std::string(reload_action) + ": " + d.reason));
             return;
@@ -119,7 +96,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
             shared_result->returnResults();
             publish_policy_changed("reload");
         } else {
-            shared_result->returnError(sdbus::Error(error::reload_failed, r.error));
+            shared_result->returnError(sdbus_compat::make_error(error::reload_failed, r.error));
         }
     });
 }
@@ -145,7 +122,7 @@ void ManagerAdaptor::publish_policy_changed(const std::string& reason) {
 }
 
 void ManagerAdaptor::publish_state_changed() {
-    object->emitPropertiesChangedSignal(manager_interface, {"State"});
+    object->emitPropertiesChangedSignal(manager_interface, {sdbus_compat::PropertyName{"State"}});
     driver_.refresh();
 }
 

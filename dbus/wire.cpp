@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "names.hpp"
+#include "sdbus_compat.hpp"
 
 namespace multi6d::dbus {
 
@@ -56,7 +57,7 @@ bool host_char_ok(char c) {
 }  // namespace
 
 sdbus::Error invalid_argument(const std::string& message) {
-    return sdbus::Error(error::invalid_argument, message);
+    return sdbus_compat::make_error(error::invalid_argument, message);
 }
 
 std::vector<Address> parse_destinations(const std::vector<std::string>& destinations) {
@@ -87,9 +88,8 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
 
 namespace {
 
-// The rules for one option, shared by parse_rank_options() (sdbus values)
-// and read_rank_options() (straight from the message). `type` is the D-Bus
-// signature of the value; read_string() reads it as a string.
+// The rules for one option. `type` is the D-Bus signature of the value;
+// read_string() reads it as a string.
 template <typename ReadString>
 void apply_rank_option(RankOptions& parsed, const std::string& key, const std::string& type,
                        ReadString read_string) {
@@ -117,29 +117,6 @@ RankOptions parse_rank_options(const Details& options) {
         apply_rank_option(parsed, key, value.peekValueType(),
                           [&value] { return value.get<std::string>(); });
     }
-    return parsed;
-}
-
-RankOptions read_rank_options(sdbus::Message& message) {
-    RankOptions parsed;
-    message.enterContainer("{sv}");
-    while (message.enterDictEntry("sv")) {
-        std::string key;
-        message >> key;
-        std::string type;
-        std::string contents;
-        message.peekType(type, contents);
-        apply_rank_option(parsed, key, contents, [&message, &contents] {
-            std::string text;
-            message.enterVariant(contents);
-            message >> text;
-            message.exitVariant();
-            return text;
-        });
-        message.exitDictEntry();
-    }
-    message.clearFlags();
-    message.exitContainer();
     return parsed;
 }
 
@@ -224,47 +201,6 @@ const std::string& PairWriter::destination_text(const Address& destination) {
         destinations_.clear();
     }
     return destinations_.emplace_back(destination, destination.to_string()).second;
-}
-
-namespace {
-
-template <typename T>
-void write_entry(sdbus::Message& m, const char* key, const char* signature, const T& value) {
-    m.openDictEntry("sv");
-    m << key;
-    m.openVariant(signature);
-    m << value;
-    m.closeVariant();
-    m.closeDictEntry();
-}
-
-}  // namespace
-
-void PairWriter::write(sdbus::Message& m, std::span<const RankedPairReport> pairs) {
-    m.openContainer("(ssa{sv})");
-    for (const RankedPairReport& p : pairs) {
-        m.openStruct("ssa{sv}");
-        m << source_text(p) << destination_text(p.destination);
-        m.openContainer("{sv}");
-        if (p.path != nullptr) {
-            const PathStrings& s = strings_of(*p.path);
-            const PathMetrics& metrics = p.path->metrics;
-            write_entry(m, "path", "s", s.id);
-            write_entry(m, "uplink", "s", s.uplink);
-            write_entry(m, "router", "s", s.router);
-            write_entry(m, "state", "s", s.state);
-            if (metrics.rtt) {
-                write_entry(m, "rtt_usec", "t", static_cast<std::uint64_t>(metrics.rtt->count()));
-            }
-            if (metrics.loss) {
-                write_entry(m, "loss", "d", *metrics.loss);
-            }
-        }
-        write_entry(m, "rule", "s", rank_reason_name(p.reason));
-        m.closeContainer();
-        m.closeStruct();
-    }
-    m.closeContainer();
 }
 
 std::vector<PairStruct> PairWriter::values(std::span<const RankedPairReport> pairs) {

@@ -32,9 +32,6 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
 // Known options only, each with its documented type and values; throws
 // InvalidArgument naming the key (and the value) that is wrong.
 RankOptions parse_rank_options(const Details& options);
-// The same, read straight from a method call positioned at its a{sv}
-// argument (no sdbus::Variant per entry: Rank's hot path).
-RankOptions read_rank_options(sdbus::Message& message);
 // A DNS name or address literal: 1–253 characters of letters, digits, '-',
 // '.', '_' and ':' (no spaces, no control characters); throws
 // InvalidArgument otherwise.
@@ -43,9 +40,8 @@ void check_host(const std::string& host);
 // The details of a path (ListPaths, PathStateChanged).
 Details path_details(const PathReport& path);
 
-// Rank pairs, as the reply of Rank (written straight into the D-Bus
-// message, see method_override.hpp for why) or as sdbus values with the
-// same content (RankHost's reply). Each pair's details are
+// Rank pairs as sdbus values (the reply of Rank and RankHost). Each pair's
+// details are
 //   path, uplink, router, state, rtt_usec (if measured), loss (if measured),
 //   rule
 // (the other path details are in ListPaths, under the same path id). The
@@ -53,8 +49,6 @@ Details path_details(const PathReport& path);
 // same. Not thread-safe; use on the loop thread.
 class PairWriter {
   public:
-    // Appends the a(ssa{sv}) of `pairs` to `message`.
-    void write(sdbus::Message& message, std::span<const RankedPairReport> pairs);
     std::vector<PairStruct> values(std::span<const RankedPairReport> pairs);
 
   private:

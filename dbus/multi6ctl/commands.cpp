@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "ctl_format.hpp"
 #include "manager1_proxy.h"
 #include "names.hpp"
+#include "sdbus_compat.hpp"
 
 namespace multi6d::ctl {
 
@@ -29,7 +32,8 @@ class ManagerProxy final
     std::function<void(const std::string&)> on_state;
 
     explicit ManagerProxy(sdbus::IConnection& bus)
-        : ProxyInterfaces(bus, dbus::bus_name, dbus::object_path) {}
+        : ProxyInterfaces(bus, sdbus_compat::ServiceName{dbus::bus_name},
+                          sdbus_compat::ObjectPath{dbus::object_path}) {}
     ~ManagerProxy() { unregisterProxy(); }
     ManagerProxy(const ManagerProxy&) = delete;
     ManagerProxy& operator=(const ManagerProxy&) = delete;
@@ -57,15 +61,33 @@ class ManagerProxy final
             on_policy(reason);
         }
     }
-    void onPropertiesChanged(const std::string& interface, const Details& changed,
-                             const std::vector<std::string>&) override {
-        const auto it = changed.find("State");
+    void onPropertiesChanged(const sdbus_compat::InterfaceName& interface,
+                             const sdbus_compat::ChangedProperties& changed,
+                             const sdbus_compat::InvalidatedProperties&) override {
+        const auto it = changed.find(sdbus_compat::PropertyName{"State"});
         if (interface == dbus::manager_interface && it != changed.end() &&
             it->second.containsValueOfType<std::string>() && on_state) {
             on_state(it->second.get<std::string>());
         }
     }
 };
+
+// poll(2)'s timeout for the bus's absolute deadline: -1 for none, rounded
+// up so a deadline is never polled for early.
+int poll_timeout_ms(const sdbus_compat::PollData& poll_data) {
+    if (poll_data.deadline_usec == UINT64_MAX) {
+        return -1;
+    }
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::uint64_t now_usec = static_cast<std::uint64_t>(now.tv_sec) * 1000000U +
+                                   static_cast<std::uint64_t>(now.tv_nsec) / 1000U;
+    if (poll_data.deadline_usec <= now_usec) {
+        return 0;
+    }
+    const std::uint64_t ms = (poll_data.deadline_usec - now_usec + 999U) / 1000U;
+    return ms > INT32_MAX ? INT32_MAX : static_cast<int>(ms);
+}
 
 void print(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -101,16 +123,16 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
     manager.on_state = [json](const std::string& s) { print(format_state_event(s, json)); };
     manager.subscribe();
     // Follow the daemon coming and going, too.
-    bus.addMatch(
+    sdbus_compat::add_floating_match(
+        bus,
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg0='" +
             std::string(dbus::bus_name) + "'",
-        [json](sdbus::Message& m) {
+        [json](sdbus_compat::ReceivedMessage m) {
             std::string name, old_owner, new_owner;
             m >> name >> old_owner >> new_owner;
             print(format_daemon_event(!new_owner.empty(), json));
-        },
-        sdbus::floating_slot);
+        });
 
     // The starting point, printed once the subscriptions are in place.
     try {
@@ -123,11 +145,14 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
     }
 
     for (;;) {
-        while (bus.processPendingRequest()) {
+        while (sdbus_compat::process_pending(bus)) {
         }
-        const auto poll_data = bus.getEventLoopPollData();
-        pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {signal_fd, POLLIN, 0}};
-        if (poll(fds, 2, poll_data.getPollTimeout()) < 0 && errno != EINTR) {
+        const sdbus_compat::PollData poll_data = sdbus_compat::poll_data(bus);
+        // fds[2] is sdbus-c++ 2.x's event fd (poll(2) ignores a negative fd).
+        pollfd fds[3] = {{poll_data.fd, static_cast<short>(poll_data.events), 0},
+                         {signal_fd, POLLIN, 0},
+                         {poll_data.event_fd, POLLIN, 0}};
+        if (poll(fds, 3, poll_timeout_ms(poll_data)) < 0 && errno != EINTR) {
             std::perror("multi6ctl: poll");
             close(signal_fd);
             return exit_code::failure;

@@ -129,7 +129,9 @@ std::string format_paths(const std::vector<Path>& paths, bool json) {
         std::vector<std::string> objects;
         for (const Path& p : paths) {
             Details d = std::get<1>(p);
-            d.insert_or_assign("path", sdbus::Variant(std::get<0>(p)));
+            // An lvalue: sdbus-c++ 2.x cannot assign a Variant rvalue here.
+            const sdbus::Variant id(std::get<0>(p));
+            d.insert_or_assign("path", id);
             objects.push_back(json_object(d));
         }
         return json_array(objects);
