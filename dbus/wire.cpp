@@ -167,8 +167,6 @@ const PairWriter::PathStrings& PairWriter::strings_of(const PathReport& path) {
     PathStrings& s = paths_[path.id];
     s.path = path;
     s.id = path.id;
-    s.uplink = path.uplink;
-    s.router = path.key.router.to_string();
     s.state = health_name(path.metrics.state);
     s.sources.clear();
     for (const SourceCandidate& a : path.addresses) {
@@ -207,24 +205,24 @@ std::vector<PairStruct> PairWriter::values(std::span<const RankedPairReport> pai
     std::vector<PairStruct> out;
     out.reserve(pairs.size());
     for (const RankedPairReport& p : pairs) {
-        Details d;
+        std::string id;
+        std::string state(health_name(PathHealth::Unknown));
+        std::uint64_t rtt_usec = unknown_rtt_usec;
+        double loss = unknown_loss;
         if (p.path != nullptr) {
             const PathStrings& s = strings_of(*p.path);
             const PathMetrics& metrics = p.path->metrics;
-            d.emplace("path", sdbus::Variant(s.id));
-            d.emplace("uplink", sdbus::Variant(s.uplink));
-            d.emplace("router", sdbus::Variant(s.router));
-            d.emplace("state", sdbus::Variant(s.state));
+            id = s.id;
+            state = s.state;
             if (metrics.rtt) {
-                d.emplace("rtt_usec",
-                          sdbus::Variant(static_cast<std::uint64_t>(metrics.rtt->count())));
+                rtt_usec = static_cast<std::uint64_t>(metrics.rtt->count());
             }
             if (metrics.loss) {
-                d.emplace("loss", sdbus::Variant(*metrics.loss));
+                loss = *metrics.loss;
             }
         }
-        d.emplace("rule", sdbus::Variant(rank_reason_name(p.reason)));
-        out.emplace_back(source_text(p), destination_text(p.destination), std::move(d));
+        out.emplace_back(source_text(p), destination_text(p.destination), std::move(id),
+                         std::move(state), rtt_usec, loss, rank_reason_name(p.reason));
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <span>
 #include <string>
@@ -18,7 +19,15 @@
 namespace multi6d::dbus {
 
 using Details = std::map<std::string, sdbus::Variant>;
-using PairStruct = sdbus::Struct<std::string, std::string, Details>;
+// A ranked pair, a(sssstds) in the XML: source, destination, path id, state,
+// rtt_usec, loss, rule. Typed, not a{sv}: every variant costs marshalling
+// here and validation in the bus daemon, and Rank is the hot call.
+using PairStruct = sdbus::Struct<std::string, std::string, std::string, std::string, std::uint64_t,
+                                 double, std::string>;
+// rtt_usec of a path not measured yet (systemd's USEC_INFINITY convention).
+inline constexpr std::uint64_t unknown_rtt_usec = UINT64_MAX;
+// loss of a path without a probe outcome yet (loss is 0.0 .. 1.0 otherwise).
+inline constexpr double unknown_loss = -1.0;
 using PathStruct = sdbus::Struct<std::string, Details>;
 
 inline constexpr std::size_t max_destinations = 64;
@@ -40,13 +49,10 @@ void check_host(const std::string& host);
 // The details of a path (ListPaths, PathStateChanged).
 Details path_details(const PathReport& path);
 
-// Rank pairs as sdbus values (the reply of Rank and RankHost). Each pair's
-// details are
-//   path, uplink, router, state, rtt_usec (if measured), loss (if measured),
-//   rule
-// (the other path details are in ListPaths, under the same path id). The
-// strings of a path are prepared once and reused while the path stays the
-// same. Not thread-safe; use on the loop thread.
+// Rank pairs as the typed reply of Rank and RankHost (PairStruct; the other
+// details of a path are in ListPaths, under the same path id). The strings
+// of a path are prepared once and reused while the path stays the same. Not
+// thread-safe; use on the loop thread.
 class PairWriter {
   public:
     std::vector<PairStruct> values(std::span<const RankedPairReport> pairs);
@@ -55,8 +61,6 @@ class PairWriter {
     struct PathStrings {
         PathReport path;  // what the strings were made from
         std::string id;
-        std::string uplink;
-        std::string router;
         std::string state;
         std::vector<std::pair<Address, std::string>> sources;
     };

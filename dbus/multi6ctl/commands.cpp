@@ -177,7 +177,8 @@ int run_command(sdbus::IConnection& bus, const Invocation& inv) {
     } else if (inv.command == "rank") {
         const auto pairs = inv.host ? manager.RankHost(*inv.host, rank_options(inv))
                                     : manager.Rank(inv.args, rank_options(inv));
-        print(format_pairs(pairs, inv.json));
+        // Uplink and router of each pair's path (Rank's reply names the path).
+        print(format_pairs(pairs, manager.ListPaths(), inv.json));
     } else if (inv.command == "reload") {
         manager.reload();
     } else if (inv.command == "monitor") {
