@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 
+#include "sdbus_compat.hpp"
+
 namespace multi6d::dbus {
 
 namespace {
@@ -17,18 +19,18 @@ using PolkitResult = sdbus::Struct<bool, bool, std::map<std::string, std::string
 }  // namespace
 
 Authorizer::Authorizer(sdbus::IConnection& bus)
-    : bus_daemon_(sdbus::createProxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus")),
-      polkit_(sdbus::createProxy(bus, "org.freedesktop.PolicyKit1",
-                                 "/org/freedesktop/PolicyKit1/Authority")) {}
+    : bus_daemon_(sdbus_compat::create_proxy(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus")),
+      polkit_(sdbus_compat::create_proxy(bus, "org.freedesktop.PolicyKit1",
+                                         "/org/freedesktop/PolicyKit1/Authority")) {}
 
 void Authorizer::check(const std::string& sender, const std::string& action,
                        std::function<void(AuthDecision)> done) {
     bus_daemon_->callMethodAsync("GetConnectionUnixUser")
         .onInterface("org.freedesktop.DBus")
         .withArguments(sender)
-        .uponReplyInvoke([this, sender, action, done = std::move(done)](const sdbus::Error* error,
-                                                                        std::uint32_t uid) {
-            if (error != nullptr) {
+        .uponReplyInvoke([this, sender, action, done = std::move(done)](
+                             sdbus_compat::AsyncError error, std::uint32_t uid) {
+            if (error) {
                 done(AuthDecision{false, "cannot identify the caller: " + error->getMessage()});
                 return;
             }
@@ -50,9 +52,9 @@ void Authorizer::ask_polkit(const std::string& sender, const std::string& action
         .onInterface("org.freedesktop.PolicyKit1.Authority")
         .withTimeout(polkit_timeout)
         .withArguments(subject, action, details, allow_user_interaction, std::string())
-        .uponReplyInvoke([action, done = std::move(done)](const sdbus::Error* error,
+        .uponReplyInvoke([action, done = std::move(done)](sdbus_compat::AsyncError error,
                                                           const PolkitResult& result) {
-            if (error != nullptr) {
+            if (error) {
                 done(AuthDecision{false, "polkit is not available (" + error->getName() + ": " +
                                              error->getMessage() + ")"});
                 return;

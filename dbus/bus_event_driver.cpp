@@ -1,6 +1,10 @@
 #include "bus_event_driver.hpp"
 
+#include "sdbus_compat.hpp"
+
 #include <sdbus-c++/Error.h>
+
+#include <sys/epoll.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -22,7 +26,7 @@ BusEventDriver::BusEventDriver(EventLoop& loop, sdbus::IConnection& bus, Failure
 void BusEventDriver::process() {
     try {
         for (int budget = process_budget; budget > 0; --budget) {
-            if (!bus_.processPendingRequest()) {
+            if (!sdbus_compat::process_pending(bus_)) {
                 break;
             }
             ++processed_;
@@ -38,27 +42,34 @@ void BusEventDriver::refresh() {
     if (failed_) {
         return;
     }
-    sdbus::IConnection::PollData poll{};
+    sdbus_compat::PollData poll;
     try {
-        poll = bus_.getEventLoopPollData();
+        poll = sdbus_compat::poll_data(bus_);
     } catch (const sdbus::Error& e) {
         fail(e.getMessage());
         return;
     }
-    // poll(2) and epoll share the values of IN/OUT/ERR/HUP.
-    const auto events = static_cast<std::uint32_t>(static_cast<std::uint16_t>(poll.events));
-    if (poll.fd != fd_ || events != events_ || !io_) {
+    if (poll.fd != fd_ || poll.events != events_ || !io_) {
         io_.reset();  // one epoll registration per fd: drop the old one first
-        io_ = loop_.add_io(poll.fd, events, [this](std::uint32_t) { process(); });
+        io_ = loop_.add_io(poll.fd, poll.events, [this](std::uint32_t) { process(); });
         fd_ = poll.fd;
-        events_ = events;
+        events_ = poll.events;
     }
-    if (poll.timeout_usec != deadline_usec_ || (poll.timeout_usec != UINT64_MAX && !timer_)) {
-        deadline_usec_ = poll.timeout_usec;
-        if (poll.timeout_usec == UINT64_MAX) {
+    // sdbus-c++ 2.x: work queued for the connection from elsewhere (2.1:
+    // large messages) is signalled on an event fd of its own.
+    if (poll.event_fd != event_fd_ || (poll.event_fd >= 0 && !event_io_)) {
+        event_io_.reset();
+        if (poll.event_fd >= 0) {
+            event_io_ = loop_.add_io(poll.event_fd, EPOLLIN, [this](std::uint32_t) { process(); });
+        }
+        event_fd_ = poll.event_fd;
+    }
+    if (poll.deadline_usec != deadline_usec_ || (poll.deadline_usec != UINT64_MAX && !timer_)) {
+        deadline_usec_ = poll.deadline_usec;
+        if (poll.deadline_usec == UINT64_MAX) {
             timer_.reset();
         } else {
-            const MonotonicTime deadline{std::chrono::microseconds(poll.timeout_usec)};
+            const MonotonicTime deadline{std::chrono::microseconds(poll.deadline_usec)};
             timer_ = loop_.add_timer(deadline, [this] {
                 timer_.reset();
                 deadline_usec_ = UINT64_MAX;
@@ -71,6 +82,7 @@ void BusEventDriver::refresh() {
 void BusEventDriver::fail(const std::string& what) {
     failed_ = true;
     io_.reset();
+    event_io_.reset();
     timer_.reset();
     const std::string message = "D-Bus connection failed: " + what;
     if (!on_failure_) {

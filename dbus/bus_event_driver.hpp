@@ -1,14 +1,13 @@
 // Runs an sdbus-c++ connection inside the daemon's one sd-event loop
 // (style.md "One event loop"), with no thread of its own.
 //
-// sdbus-c++ 1.2 has no sd-event attach; it offers getEventLoopPollData()
-// (the sd-bus fd, the poll events it waits for and an absolute
-// CLOCK_MONOTONIC deadline) and processPendingRequest() (one sd_bus_process
-// step). So: an io source on the fd and a timer at the deadline both run
-// process(), which handles up to a budget of messages and then re-reads the
-// poll data and re-arms both sources. A deadline of "now" (sd-bus still has
-// queued messages after the budget) makes the timer fire on the next loop
-// iteration, after the loop's other sources had their turn.
+// sdbus-c++ 1.2 has no sd-event attach; both generations offer
+// getEventLoopPollData() (the sd-bus fd, the poll events it waits for, an
+// absolute CLOCK_MONOTONIC deadline and, in 2.x, an event fd) and one
+// sd_bus_process step (sdbus_compat.hpp). So: io sources on the fds and a timer at the deadline
+// both run process(), which handles up to a budget of messages and then re-reads the poll data and
+// re-arms both sources. A deadline of "now" (sd-bus still has queued messages after the budget)
+// makes the timer fire on the next loop iteration, after the loop's other sources had their turn.
 #pragma once
 
 #include <sdbus-c++/IConnection.h>
@@ -50,8 +49,10 @@ class BusEventDriver {
     sdbus::IConnection& bus_;
     FailureHandler on_failure_;
     EventSource io_;
+    EventSource event_io_;  // sdbus-c++ 2.x's event fd
     EventSource timer_;
     int fd_ = -1;
+    int event_fd_ = -1;
     std::uint32_t events_ = 0;
     std::uint64_t deadline_usec_ = UINT64_MAX;  // what timer_ is armed for
     std::uint64_t processed_ = 0;

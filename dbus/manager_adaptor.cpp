@@ -1,7 +1,5 @@
 #include "manager_adaptor.hpp"
 
-#include <stdexcept>
-
 #include "log.hpp"
 #include "names.hpp"
 
@@ -9,26 +7,21 @@ namespace multi6d::dbus {
 
 namespace detail {
 
-ManagerObject::ManagerObject(sdbus::IConnection& bus, sdbus::method_callback rank)
-    : object(sdbus::createObject(bus, object_path)),
-      facade(*object, manager_interface, "Rank", std::move(rank)) {}
+ManagerObject::ManagerObject(sdbus::IConnection& bus)
+    : object(sdbus_compat::create_object(bus, object_path)) {}
 
 }  // namespace detail
 
 ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEventDriver& driver,
                                ManagerBackend& backend, Settings settings)
-    // rank_call() runs only once the object is registered, below.
-    : ManagerObject(bus, [this](sdbus::MethodCall call) { rank_call(std::move(call)); }),
-      Manager1_adaptor(facade),
+    : ManagerObject(bus),
+      Adaptor(*object),
       driver_(driver),
       backend_(backend),
       settings_(std::move(settings)),
       authorizer_(bus),
       resolver_(loop, settings_.resolve, settings_.resolver_limits) {
-    if (!facade.replaced()) {
-        throw std::logic_error("the generated adaptor registered no Rank method");
-    }
-    object->finishRegistration();
+    register_adaptor();
     // A caller that leaves the bus gets no answer: free its lookup slots now
     // rather than when its lookups end. Only the bus itself says so
     // (a NameOwnerChanged from anyone else is a forgery).
@@ -52,24 +45,9 @@ ManagerAdaptor::~ManagerAdaptor() {
     object->unregister();
 }
 
-void ManagerAdaptor::rank_call(sdbus::MethodCall call) {
-    std::vector<std::string> destinations;
-    call >> destinations;
-    // Validation only: reading is open to everyone, so no credentials are
-    // fetched (that would cost a bus round trip per call). An sdbus::Error
-    // thrown here becomes the error reply.
-    const std::vector<Address> parsed = parse_destinations(destinations);
-    const RankOptions parsed_options = read_rank_options(call);
-    const std::span<const RankedPairReport> pairs = backend_.rank(parsed, parsed_options);
-    sdbus::MethodReply reply = call.createReply();
-    pairs_.write(reply, pairs);
-    reply.send();
-}
-
-// Never called: MethodOverride serves Rank through rank_call(). Kept
-// equivalent (same validation, same values) so the two cannot drift apart
-// unnoticed: the integration test compares Rank with RankHost, which
-// replies through PairWriter::values().
+// Validation only: reading is open to everyone, so no credentials are
+// fetched (that would cost a bus round trip per call). An sdbus::Error
+// thrown here becomes the error reply.
 ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& destinations,
                                               const Details& options) {
     const std::vector<Address> parsed = parse_destinations(destinations);
@@ -93,9 +71,9 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
     const HostResolver::Queued queued = resolver_.resolve(
         host, caller, sender, [this, host, parsed_options, shared_result](ResolveOutcome outcome) {
             if (!outcome.error.empty()) {
-                shared_result->returnError(
-                    sdbus::Error(error::resolve_failed,
-                                 "cannot resolve " + quoted(host) + ": " + outcome.error));
+                shared_result->returnError(sdbus_compat::make_error(
+                    error::resolve_failed,
+                    "cannot resolve " + quoted(host) + ": " + outcome.error));
             } else {
                 // What Rank would refuse as a destination gives no pair here
                 // (a name may well resolve to ::1 among others).
@@ -118,11 +96,11 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
         log::debug("D-Bus: RankHost from " + sender + " (" + caller + "): resolving '" + host +
                    "'");
     } else if (queued == HostResolver::Queued::caller_busy) {
-        shared_result->returnError(sdbus::Error(
+        shared_result->returnError(sdbus_compat::make_error(
             error::limits_exceeded,
             "too many name lookups of yours in progress (" + caller + "); try again later"));
     } else if (queued == HostResolver::Queued::all_busy) {
-        shared_result->returnError(sdbus::Error(
+        shared_result->returnError(sdbus_compat::make_error(
             error::limits_exceeded, "too many name lookups in progress; try again later"));
     }
 }
@@ -131,14 +109,10 @@ std::string ManagerAdaptor::caller_key() const {
     // The limits count per user, not per connection: a user can open any
     // number of connections. One round trip to the bus, paid only for a
     // name that needs a lookup; the unique name when the bus cannot say.
-    const sdbus::Message* message = object->getCurrentlyProcessedMessage();
-    if (message == nullptr) {
-        return "unknown caller";
-    }
     try {
-        return "uid " + std::to_string(message->getCredsUid());
+        return "uid " + std::to_string(sdbus_compat::current_sender_uid(*object));
     } catch (const sdbus::Error&) {
-        return "connection " + std::string(message->getSender());
+        return "connection " + current_sender();
     }
 }
 
@@ -151,8 +125,7 @@ std::vector<PathStruct> ManagerAdaptor::ListPaths() {
 }
 
 std::string ManagerAdaptor::current_sender() const {
-    const sdbus::Message* message = object->getCurrentlyProcessedMessage();
-    return message != nullptr ? message->getSender() : std::string();
+    return sdbus_compat::current_sender(*object);
 }
 
 void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
@@ -166,7 +139,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
             // Any local user can call Reload: rate-limited (multi6d(8), LOGGING).
             refused_reload_log_.write(log::Level::Notice,
                                       "D-Bus: Reload from " + sender + " refused: " + d.reason);
-            shared_result->returnError(sdbus::Error(
+            shared_result->returnError(sdbus_compat::make_error(
                 error::not_authorized, "Reload needs root or polkit authorization for " +
                                            std::string(reload_action) + ": " + d.reason));
             return;
@@ -177,7 +150,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
             shared_result->returnResults();
             publish_policy_changed("reload");
         } else {
-            shared_result->returnError(sdbus::Error(error::reload_failed, r.error));
+            shared_result->returnError(sdbus_compat::make_error(error::reload_failed, r.error));
         }
     });
 }
@@ -203,7 +176,7 @@ void ManagerAdaptor::publish_policy_changed(const std::string& reason) {
 }
 
 void ManagerAdaptor::publish_state_changed() {
-    object->emitPropertiesChangedSignal(manager_interface, {"State"});
+    object->emitPropertiesChangedSignal(manager_interface, {sdbus_compat::PropertyName{"State"}});
     driver_.refresh();
 }
 

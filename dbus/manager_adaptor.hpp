@@ -4,8 +4,9 @@
 //
 // Threading: everything runs on the event loop thread that BusEventDriver
 // drives; nothing here blocks. Rank and ListPaths answer at once from the
-// backend (Rank through rank_call(), method_override.hpp); RankHost answers when its lookup
-// completes (HostResolver); Reload answers when authorization completes (Authorizer).
+// backend; RankHost answers when its lookup completes (HostResolver); Reload
+// answers when authorization completes (Authorizer). The differences between
+// sdbus-c++ 1.x and 2.x are in sdbus_compat.hpp.
 #pragma once
 
 #include <memory>
@@ -18,23 +19,22 @@
 #include "log.hpp"
 #include "manager1_adaptor.h"
 #include "manager_backend.hpp"
-#include "method_override.hpp"
+#include "sdbus_compat.hpp"
 #include "wire.hpp"
 
 namespace multi6d::dbus {
 
 namespace detail {
-// The object the generated adaptor registers on: the real sdbus object, seen
-// through MethodOverride (Rank's body is replaced, see method_override.hpp).
-// A base class, so it exists before the generated base class uses it.
+// The object the generated adaptor registers on. A base class, so it exists
+// before the generated base class uses it.
 struct ManagerObject {
-    ManagerObject(sdbus::IConnection& bus, sdbus::method_callback rank);
+    explicit ManagerObject(sdbus::IConnection& bus);
     std::unique_ptr<sdbus::IObject> object;
-    MethodOverride facade;
 };
 }  // namespace detail
 
-class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d::Manager1_adaptor {
+class ManagerAdaptor final : private detail::ManagerObject,
+                             public sdbus_compat::Adaptor<org::multi6d::Manager1_adaptor> {
   public:
     struct Settings {
         std::string version;  // the Version property
@@ -71,8 +71,6 @@ class ManagerAdaptor final : private detail::ManagerObject, public org::multi6d:
     std::string Version() override;
     std::string State() override;
 
-    // Rank as it is served: the reply written directly (PairWriter::write).
-    void rank_call(sdbus::MethodCall call);
     std::string current_sender() const;
     // "uid N" of the current call's sender: what RankHost's limits count by.
     std::string caller_key() const;

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "names.hpp"
+#include "sdbus_compat.hpp"
 
 namespace multi6d::dbus {
 
@@ -87,7 +88,7 @@ std::string destination_problem(const Address& a) {
 }
 
 sdbus::Error invalid_argument(const std::string& message) {
-    return sdbus::Error(error::invalid_argument, message);
+    return sdbus_compat::make_error(error::invalid_argument, message);
 }
 
 std::vector<Address> parse_destinations(const std::vector<std::string>& destinations) {
@@ -118,9 +119,8 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
 
 namespace {
 
-// The rules for one option, shared by parse_rank_options() (sdbus values)
-// and read_rank_options() (straight from the message). `type` is the D-Bus
-// signature of the value; read_string() reads it as a string.
+// The rules for one option. `type` is the D-Bus signature of the value;
+// read_string() reads it as a string.
 template <typename ReadString>
 void apply_rank_option(RankOptions& parsed, const std::string& key, const std::string& type,
                        ReadString read_string) {
@@ -148,29 +148,6 @@ RankOptions parse_rank_options(const Details& options) {
         apply_rank_option(parsed, key, value.peekValueType(),
                           [&value] { return value.get<std::string>(); });
     }
-    return parsed;
-}
-
-RankOptions read_rank_options(sdbus::Message& message) {
-    RankOptions parsed;
-    message.enterContainer("{sv}");
-    while (message.enterDictEntry("sv")) {
-        std::string key;
-        message >> key;
-        std::string type;
-        std::string contents;
-        message.peekType(type, contents);
-        apply_rank_option(parsed, key, contents, [&message, &contents] {
-            std::string text;
-            message.enterVariant(contents);
-            message >> text;
-            message.exitVariant();
-            return text;
-        });
-        message.exitDictEntry();
-    }
-    message.clearFlags();
-    message.exitContainer();
     return parsed;
 }
 
@@ -225,8 +202,6 @@ const PairWriter::PathStrings& PairWriter::strings_of(const PathReport& path) {
     PathStrings& s = paths_[path.id];
     s.path = path;
     s.id = path.id;
-    s.uplink = path.uplink;
-    s.router = path.key.router.to_string();
     s.state = health_name(path.metrics.state);
     s.sources.clear();
     for (const SourceCandidate& a : path.addresses) {
@@ -261,69 +236,28 @@ const std::string& PairWriter::destination_text(const Address& destination) {
     return destinations_.emplace_back(destination, destination.to_string()).second;
 }
 
-namespace {
-
-template <typename T>
-void write_entry(sdbus::Message& m, const char* key, const char* signature, const T& value) {
-    m.openDictEntry("sv");
-    m << key;
-    m.openVariant(signature);
-    m << value;
-    m.closeVariant();
-    m.closeDictEntry();
-}
-
-}  // namespace
-
-void PairWriter::write(sdbus::Message& m, std::span<const RankedPairReport> pairs) {
-    m.openContainer("(ssa{sv})");
-    for (const RankedPairReport& p : pairs) {
-        m.openStruct("ssa{sv}");
-        m << source_text(p) << destination_text(p.destination);
-        m.openContainer("{sv}");
-        if (p.path != nullptr) {
-            const PathStrings& s = strings_of(*p.path);
-            const PathMetrics& metrics = p.path->metrics;
-            write_entry(m, "path", "s", s.id);
-            write_entry(m, "uplink", "s", s.uplink);
-            write_entry(m, "router", "s", s.router);
-            write_entry(m, "state", "s", s.state);
-            if (metrics.rtt) {
-                write_entry(m, "rtt_usec", "t", static_cast<std::uint64_t>(metrics.rtt->count()));
-            }
-            if (metrics.loss) {
-                write_entry(m, "loss", "d", *metrics.loss);
-            }
-        }
-        write_entry(m, "rule", "s", rank_reason_name(p.reason));
-        m.closeContainer();
-        m.closeStruct();
-    }
-    m.closeContainer();
-}
-
 std::vector<PairStruct> PairWriter::values(std::span<const RankedPairReport> pairs) {
     std::vector<PairStruct> out;
     out.reserve(pairs.size());
     for (const RankedPairReport& p : pairs) {
-        Details d;
+        std::string id;
+        std::string state(health_name(PathHealth::Unknown));
+        std::uint64_t rtt_usec = unknown_rtt_usec;
+        double loss = unknown_loss;
         if (p.path != nullptr) {
             const PathStrings& s = strings_of(*p.path);
             const PathMetrics& metrics = p.path->metrics;
-            d.emplace("path", sdbus::Variant(s.id));
-            d.emplace("uplink", sdbus::Variant(s.uplink));
-            d.emplace("router", sdbus::Variant(s.router));
-            d.emplace("state", sdbus::Variant(s.state));
+            id = s.id;
+            state = s.state;
             if (metrics.rtt) {
-                d.emplace("rtt_usec",
-                          sdbus::Variant(static_cast<std::uint64_t>(metrics.rtt->count())));
+                rtt_usec = static_cast<std::uint64_t>(metrics.rtt->count());
             }
             if (metrics.loss) {
-                d.emplace("loss", sdbus::Variant(*metrics.loss));
+                loss = *metrics.loss;
             }
         }
-        d.emplace("rule", sdbus::Variant(rank_reason_name(p.reason)));
-        out.emplace_back(source_text(p), destination_text(p.destination), std::move(d));
+        out.emplace_back(source_text(p), destination_text(p.destination), std::move(id),
+                         std::move(state), rtt_usec, loss, rank_reason_name(p.reason));
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <span>
 #include <string>
@@ -18,7 +19,15 @@
 namespace multi6d::dbus {
 
 using Details = std::map<std::string, sdbus::Variant>;
-using PairStruct = sdbus::Struct<std::string, std::string, Details>;
+// A ranked pair, a(sssstds) in the XML: source, destination, path id, state,
+// rtt_usec, loss, rule. Typed, not a{sv}: every variant costs marshalling
+// here and validation in the bus daemon, and Rank is the hot call.
+using PairStruct = sdbus::Struct<std::string, std::string, std::string, std::string, std::uint64_t,
+                                 double, std::string>;
+// rtt_usec of a path not measured yet (systemd's USEC_INFINITY convention).
+inline constexpr std::uint64_t unknown_rtt_usec = UINT64_MAX;
+// loss of a path without a probe outcome yet (loss is 0.0 .. 1.0 otherwise).
+inline constexpr double unknown_loss = -1.0;
 using PathStruct = sdbus::Struct<std::string, Details>;
 
 inline constexpr std::size_t max_destinations = 64;
@@ -43,9 +52,6 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
 // Known options only, each with its documented type and values; throws
 // InvalidArgument naming the key (and the value) that is wrong.
 RankOptions parse_rank_options(const Details& options);
-// The same, read straight from a method call positioned at its a{sv}
-// argument (no sdbus::Variant per entry: Rank's hot path).
-RankOptions read_rank_options(sdbus::Message& message);
 // A DNS name or address literal: 1–253 characters of letters, digits, '-',
 // '.', '_' and ':' (no spaces, no control characters); throws
 // InvalidArgument otherwise.
@@ -54,26 +60,18 @@ void check_host(const std::string& host);
 // The details of a path (ListPaths, PathStateChanged).
 Details path_details(const PathReport& path);
 
-// Rank pairs, as the reply of Rank (written straight into the D-Bus
-// message, see method_override.hpp for why) or as sdbus values with the
-// same content (RankHost's reply). Each pair's details are
-//   path, uplink, router, state, rtt_usec (if measured), loss (if measured),
-//   rule
-// (the other path details are in ListPaths, under the same path id). The
-// strings of a path are prepared once and reused while the path stays the
-// same. Not thread-safe; use on the loop thread.
+// Rank pairs as the typed reply of Rank and RankHost (PairStruct; the other
+// details of a path are in ListPaths, under the same path id). The strings
+// of a path are prepared once and reused while the path stays the same. Not
+// thread-safe; use on the loop thread.
 class PairWriter {
   public:
-    // Appends the a(ssa{sv}) of `pairs` to `message`.
-    void write(sdbus::Message& message, std::span<const RankedPairReport> pairs);
     std::vector<PairStruct> values(std::span<const RankedPairReport> pairs);
 
   private:
     struct PathStrings {
         PathReport path;  // what the strings were made from
         std::string id;
-        std::string uplink;
-        std::string router;
         std::string state;
         std::vector<std::pair<Address, std::string>> sources;
     };

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "ctl_format.hpp"
 #include "manager1_proxy.h"
 #include "names.hpp"
+#include "sdbus_compat.hpp"
 
 namespace multi6d::ctl {
 
@@ -29,7 +32,8 @@ class ManagerProxy final
     std::function<void(const std::string&)> on_state;
 
     explicit ManagerProxy(sdbus::IConnection& bus)
-        : ProxyInterfaces(bus, dbus::bus_name, dbus::object_path) {}
+        : ProxyInterfaces(bus, sdbus_compat::ServiceName{dbus::bus_name},
+                          sdbus_compat::ObjectPath{dbus::object_path}) {}
     ~ManagerProxy() { unregisterProxy(); }
     ManagerProxy(const ManagerProxy&) = delete;
     ManagerProxy& operator=(const ManagerProxy&) = delete;
@@ -53,8 +57,7 @@ class ManagerProxy final
 
   private:
     bool from_daemon() const {
-        const sdbus::Message* message = getProxy().getCurrentlyProcessedMessage();
-        return message != nullptr && !daemon_owner.empty() && message->getSender() == daemon_owner;
+        return !daemon_owner.empty() && sdbus_compat::current_sender(getProxy()) == daemon_owner;
     }
 
     void onPathStateChanged(const std::string& path, const std::string& state,
@@ -68,15 +71,33 @@ class ManagerProxy final
             on_policy(reason);
         }
     }
-    void onPropertiesChanged(const std::string& interface, const Details& changed,
-                             const std::vector<std::string>&) override {
-        const auto it = changed.find("State");
+    void onPropertiesChanged(const sdbus_compat::InterfaceName& interface,
+                             const sdbus_compat::ChangedProperties& changed,
+                             const sdbus_compat::InvalidatedProperties&) override {
+        const auto it = changed.find(sdbus_compat::PropertyName{"State"});
         if (interface == dbus::manager_interface && it != changed.end() &&
             it->second.containsValueOfType<std::string>() && on_state && from_daemon()) {
             on_state(it->second.get<std::string>());
         }
     }
 };
+
+// poll(2)'s timeout for the bus's absolute deadline: -1 for none, rounded
+// up so a deadline is never polled for early.
+int poll_timeout_ms(const sdbus_compat::PollData& poll_data) {
+    if (poll_data.deadline_usec == UINT64_MAX) {
+        return -1;
+    }
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::uint64_t now_usec = static_cast<std::uint64_t>(now.tv_sec) * 1000000U +
+                                   static_cast<std::uint64_t>(now.tv_nsec) / 1000U;
+    if (poll_data.deadline_usec <= now_usec) {
+        return 0;
+    }
+    const std::uint64_t ms = (poll_data.deadline_usec - now_usec + 999U) / 1000U;
+    return ms > INT32_MAX ? INT32_MAX : static_cast<int>(ms);
+}
 
 void print(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -95,7 +116,7 @@ constexpr const char* bus_driver_name = "org.freedesktop.DBus";
 
 // The unique name that owns `name` now, "" when none does.
 std::string name_owner(sdbus::IConnection& bus, const std::string& name) {
-    auto driver = sdbus::createProxy(bus, bus_driver_name, "/org/freedesktop/DBus");
+    auto driver = sdbus_compat::create_proxy(bus, bus_driver_name, "/org/freedesktop/DBus");
     std::string owner;
     try {
         driver->callMethod("GetNameOwner")
@@ -132,11 +153,12 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
     // Follow the daemon coming and going, first: so no change of owner falls
     // between the lookup of the owner below and the subscription. Only the
     // bus itself (sender org.freedesktop.DBus) can say who owns the name.
-    bus.addMatch(
+    sdbus_compat::add_floating_match(
+        bus,
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg0='" +
             std::string(dbus::bus_name) + "'",
-        [json, &manager](auto&& m) {
+        [json, &manager](sdbus_compat::ReceivedMessage m) {
             // std::string(): sdbus-c++ 2.x gives the sender as const char*.
             if (std::string(m.getSender()) != bus_driver_name) {
                 return;  // a forgery sent straight to this connection
@@ -148,8 +170,7 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
             }
             manager.daemon_owner = new_owner;
             print(format_daemon_event(!new_owner.empty(), json));
-        },
-        sdbus::floating_slot);
+        });
     manager.daemon_owner = name_owner(bus, dbus::bus_name);
     manager.subscribe();
 
@@ -164,11 +185,14 @@ int monitor(sdbus::IConnection& bus, ManagerProxy& manager, bool json) {
     }
 
     for (;;) {
-        while (bus.processPendingRequest()) {
+        while (sdbus_compat::process_pending(bus)) {
         }
-        const auto poll_data = bus.getEventLoopPollData();
-        pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {signal_fd, POLLIN, 0}};
-        if (poll(fds, 2, poll_data.getPollTimeout()) < 0 && errno != EINTR) {
+        const sdbus_compat::PollData poll_data = sdbus_compat::poll_data(bus);
+        // fds[2] is sdbus-c++ 2.x's event fd (poll(2) ignores a negative fd).
+        pollfd fds[3] = {{poll_data.fd, static_cast<short>(poll_data.events), 0},
+                         {signal_fd, POLLIN, 0},
+                         {poll_data.event_fd, POLLIN, 0}};
+        if (poll(fds, 3, poll_timeout_ms(poll_data)) < 0 && errno != EINTR) {
             std::perror("multi6ctl: poll");
             close(signal_fd);
             return exit_code::failure;
@@ -193,7 +217,8 @@ int run_command(sdbus::IConnection& bus, const Invocation& inv) {
     } else if (inv.command == "rank") {
         const auto pairs = inv.host ? manager.RankHost(*inv.host, rank_options(inv))
                                     : manager.Rank(inv.args, rank_options(inv));
-        print(format_pairs(pairs, inv.json));
+        // Uplink and router of each pair's path (Rank's reply names the path).
+        print(format_pairs(pairs, manager.ListPaths(), inv.json));
     } else if (inv.command == "reload") {
         manager.reload();
     } else if (inv.command == "monitor") {

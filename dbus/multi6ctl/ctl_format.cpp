@@ -102,11 +102,43 @@ std::string format_loss(const Details& d) {
     return buffer;
 }
 
-std::string format_pairs(const std::vector<Pair>& pairs, bool json) {
+Details pair_details(const Pair& pair, const std::vector<Path>& paths) {
+    // std::get: sdbus-c++ 1.x's Struct does not support structured bindings.
+    const std::string& id = std::get<2>(pair);
+    const std::uint64_t rtt_usec = std::get<4>(pair);
+    const double loss = std::get<5>(pair);
+    Details d;
+    d.emplace("path", sdbus::Variant(id));
+    d.emplace("state", sdbus::Variant(std::get<3>(pair)));
+    if (rtt_usec != UINT64_MAX) {
+        d.emplace("rtt_usec", sdbus::Variant(rtt_usec));
+    }
+    if (loss >= 0.0) {
+        d.emplace("loss", sdbus::Variant(loss));
+    }
+    d.emplace("rule", sdbus::Variant(std::get<6>(pair)));
+    for (const Path& p : paths) {
+        if (std::get<0>(p) != id) {
+            continue;
+        }
+        const Details& path = std::get<1>(p);
+        for (const char* key : {"uplink", "router"}) {
+            const auto it = path.find(key);
+            if (it != path.end()) {
+                d.emplace(key, it->second);
+            }
+        }
+        break;
+    }
+    return d;
+}
+
+std::string format_pairs(const std::vector<Pair>& pairs, const std::vector<Path>& paths,
+                         bool json) {
     if (json) {
         std::vector<std::string> objects;
         for (const Pair& p : pairs) {
-            const std::string members = json_members(std::get<2>(p));
+            const std::string members = json_members(pair_details(p, paths));
             objects.push_back("{\"source\":" + json_string(std::get<0>(p)) +
                               ",\"destination\":" + json_string(std::get<1>(p)) +
                               (members.empty() ? "" : "," + members) + "}");
@@ -115,7 +147,7 @@ std::string format_pairs(const std::vector<Pair>& pairs, bool json) {
     }
     std::vector<Row> rows;
     for (const Pair& p : pairs) {
-        const Details& d = std::get<2>(p);
+        const Details d = pair_details(p, paths);
         rows.push_back({std::get<0>(p), std::get<1>(p), text_of(d, "uplink"), text_of(d, "router"),
                         text_of(d, "state"), format_rtt(d, "rtt_usec"), format_loss(d),
                         text_of(d, "rule")});
@@ -129,7 +161,9 @@ std::string format_paths(const std::vector<Path>& paths, bool json) {
         std::vector<std::string> objects;
         for (const Path& p : paths) {
             Details d = std::get<1>(p);
-            d.insert_or_assign("path", sdbus::Variant(std::get<0>(p)));
+            // An lvalue: sdbus-c++ 2.x cannot assign a Variant rvalue here.
+            const sdbus::Variant id(std::get<0>(p));
+            d.insert_or_assign("path", id);
             objects.push_back(json_object(d));
         }
         return json_array(objects);

@@ -5,6 +5,7 @@
 
 #include <sdbus-c++/Types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@
 namespace multi6d::ctl {
 
 using Details = std::map<std::string, sdbus::Variant>;
-using Pair = sdbus::Struct<std::string, std::string, Details>;
+// Rank's pair: source, destination, path id, state, rtt_usec, loss, rule.
+using Pair = sdbus::Struct<std::string, std::string, std::string, std::string, std::uint64_t,
+                           double, std::string>;
 using Path = sdbus::Struct<std::string, Details>;
 
 struct Status {
@@ -21,11 +24,18 @@ struct Status {
     std::vector<Path> paths;
 };
 
+// A pair as the details it had before the typed reply (API v1): path,
+// state, rtt_usec and loss (absent while unknown: the reply's sentinels),
+// rule, and the path's uplink and router from `paths` (ListPaths; absent if
+// the path is not there). multi6ctl's output keeps these keys.
+Details pair_details(const Pair& pair, const std::vector<Path>& paths);
+
 // Text: one line per pair/path with a header, columns aligned, "-" for a
 // detail the daemon did not give. JSON: an array of flat objects (the
 // details' keys, plus "source"/"destination" for pairs), or one object for
-// status. Every result ends with a newline.
-std::string format_pairs(const std::vector<Pair>& pairs, bool json);
+// status. Every result ends with a newline. `paths` gives each pair's
+// uplink and router.
+std::string format_pairs(const std::vector<Pair>& pairs, const std::vector<Path>& paths, bool json);
 std::string format_paths(const std::vector<Path>& paths, bool json);
 std::string format_status(const Status& status, bool json);
 

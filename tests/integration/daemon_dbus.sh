@@ -104,18 +104,21 @@ indent() { sed 's/^/    /'; }
 log_since() { tail -n "+$(($1 + 1))" "$M6D_LOG"; }
 
 # rank_busctl JSON / rank_gdbus TEXT: one line per pair, in reply order:
-# "SOURCE DESTINATION PATH ROUTER STATE UPLINK RULE".
-rank_busctl() {
-    jq -r '.data[0][] | [.[0], .[1], .[2].path.data, .[2].router.data, .[2].state.data,
-        .[2].uplink.data, .[2].rule.data] | join(" ")' <<<"$1"
+# "SOURCE DESTINATION PATH ROUTER STATE UPLINK RULE". A pair (a(sssstds))
+# names its path; ROUTER and UPLINK are that path's in ListPaths ("?" if
+# ListPaths does not list it, which check_details fails on).
+with_path_names() { # LINES of "SOURCE DESTINATION PATH STATE RULE"
+    awk 'NR == FNR { router[$1] = $2; uplink[$1] = $4; next }
+        NF == 0 { next }
+        { r = ($3 in router) ? router[$3] : "?"; u = ($3 in uplink) ? uplink[$3] : "?"
+          print $1, $2, $3, r, $4, u, $5 }' <(list_paths) - <<<"$1"
 }
-gv() { sed -nE "s/.*'$1': <'([^']*)'>.*/\\1/p" <<<"$2"; } # KEY TUPLE: a string value
+rank_busctl() {
+    with_path_names "$(jq -r '.data[0][] | [.[0], .[1], .[2], .[3], .[6]] | join(" ")' <<<"$1")"
+}
 rank_gdbus() {
-    local t
-    grep -o "('[^']*', '[^']*', {[^}]*})" <<<"$1" | while IFS= read -r t; do
-        echo "$(sed -E "s/^\('([^']*)', '([^']*)'.*/\\1 \\2/" <<<"$t") $(gv path "$t") $(gv router "$t")" \
-            "$(gv state "$t") $(gv uplink "$t") $(gv rule "$t")"
-    done
+    with_path_names "$(grep -oE "\('[^']*', '[^']*', '[^']*', '[^']*', [^,]*, [^,]*, '[^']*'\)" <<<"$1" |
+        sed -E "s/^\('([^']*)', '([^']*)', '([^']*)', '([^']*)', .*, '([^']*)'\)$/\\1 \\2 \\3 \\4 \\5/")"
 }
 # by_destination PAIRS: "DESTINATION SOURCE PATH ROUTER STATE UPLINK" per
 # pair, grouped by destination (each destination's sources in reply order).

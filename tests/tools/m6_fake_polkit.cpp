@@ -8,6 +8,8 @@
 //   usage: m6-fake-polkit ALLOW_UID
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "sdbus_compat.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,17 +34,18 @@ int main(int argc, char** argv) {
         auto bus = sdbus::createSystemBusConnection();
         // A second connection for the uid lookups made while a call is handled.
         auto lookups = sdbus::createSystemBusConnection();
-        auto bus_daemon =
-            sdbus::createProxy(*lookups, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-        auto authority = sdbus::createObject(*bus, "/org/freedesktop/PolicyKit1/Authority");
-        authority->registerMethod("CheckAuthorization")
-            .onInterface("org.freedesktop.PolicyKit1.Authority")
-            .implementedAs([&](const Subject& subject, const std::string& action,
-                               const std::map<std::string, std::string>&, std::uint32_t,
-                               const std::string&) {
+        auto bus_daemon = multi6d::sdbus_compat::create_proxy(*lookups, "org.freedesktop.DBus",
+                                                              "/org/freedesktop/DBus");
+        auto authority =
+            multi6d::sdbus_compat::create_object(*bus, "/org/freedesktop/PolicyKit1/Authority");
+        multi6d::sdbus_compat::add_method(
+            *authority, "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization",
+            [&](const Subject& subject, const std::string& action,
+                const std::map<std::string, std::string>&, std::uint32_t, const std::string&) {
                 if (std::get<0>(subject) != "system-bus-name") {
-                    throw sdbus::Error("org.freedesktop.PolicyKit1.Error.Failed",
-                                       "unsupported subject " + std::get<0>(subject));
+                    throw multi6d::sdbus_compat::make_error(
+                        "org.freedesktop.PolicyKit1.Error.Failed",
+                        "unsupported subject " + std::get<0>(subject));
                 }
                 const std::string name = std::get<1>(subject).at("name").get<std::string>();
                 std::uint32_t uid = 0;
@@ -55,8 +58,8 @@ int main(int argc, char** argv) {
                           << std::endl;
                 return Result{yes, false, {}};
             });
-        authority->finishRegistration();
-        bus->requestName("org.freedesktop.PolicyKit1");
+        multi6d::sdbus_compat::finish_registration(*authority);
+        multi6d::sdbus_compat::request_name(*bus, "org.freedesktop.PolicyKit1");
         std::cout << "READY" << std::endl;
         bus->enterEventLoop();
     } catch (const sdbus::Error& e) {

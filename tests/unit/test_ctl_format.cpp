@@ -12,21 +12,20 @@
 namespace multi6d::ctl {
 namespace {
 
-Details pair_details(const char* path, const char* state, std::optional<std::uint64_t> rtt,
-                     std::optional<double> loss, const char* rule) {
+// A pair as Rank sends it (unknown RTT and loss as the reply's sentinels).
+Pair pair(const char* source, const char* path, const char* state, std::optional<std::uint64_t> rtt,
+          std::optional<double> loss, const char* rule) {
+    return Pair(source, "2001:db8:ffff::1", path, state, rtt.value_or(UINT64_MAX),
+                loss.value_or(-1.0), rule);
+}
+
+// A ListPaths entry with the details multi6ctl takes from it.
+Path path_entry(const char* id, const char* uplink, const char* router) {
     Details d;
-    d.emplace("path", sdbus::Variant(std::string(path)));
-    d.emplace("uplink", sdbus::Variant(std::string("isp-b")));
-    d.emplace("router", sdbus::Variant(std::string("fe80::b")));
-    d.emplace("state", sdbus::Variant(std::string(state)));
-    if (rtt) {
-        d.emplace("rtt_usec", sdbus::Variant(*rtt));
-    }
-    if (loss) {
-        d.emplace("loss", sdbus::Variant(*loss));
-    }
-    d.emplace("rule", sdbus::Variant(std::string(rule)));
-    return d;
+    d.emplace("uplink", sdbus::Variant(std::string(uplink)));
+    d.emplace("router", sdbus::Variant(std::string(router)));
+    d.emplace("cost", sdbus::Variant(std::uint32_t{100}));
+    return Path(id, d);
 }
 
 TEST(Json, EscapesStrings) {
@@ -53,27 +52,40 @@ TEST(Json, ConvertsValuesByType) {
 
 TEST(FormatPairs, TextTableWithDashesForUnknown) {
     const std::vector<Pair> pairs = {
-        Pair("2001:db8:b::100", "2001:db8:ffff::1",
-             pair_details("eth1/2001:db8:b::/64/fe80::b", "up", 5000, 0.02, "source-8")),
-        Pair("2001:db8:a::100", "2001:db8:ffff::1",
-             pair_details("eth0/2001:db8:a::/64/fe80::a", "unknown", std::nullopt, std::nullopt,
-                          "none")),
+        pair("2001:db8:b::100", "eth1/2001:db8:b::/64/fe80::b", "up", 5000, 0.02, "source-8"),
+        pair("2001:db8:a::100", "eth0/2001:db8:a::/64/fe80::a", "unknown", std::nullopt,
+             std::nullopt, "none"),
+        pair("2001:db8:c::100", "eth2/2001:db8:c::/64/fe80::c", "up", 0, 0.0, "none"),
     };
-    EXPECT_EQ(format_pairs(pairs, false),
+    // eth2's path went away between Rank and ListPaths: no uplink, router.
+    const std::vector<Path> paths = {
+        path_entry("eth0/2001:db8:a::/64/fe80::a", "isp-a", "fe80::a"),
+        path_entry("eth1/2001:db8:b::/64/fe80::b", "isp-b", "fe80::b"),
+    };
+    EXPECT_EQ(format_pairs(pairs, paths, false),
               "SOURCE           DESTINATION       UPLINK  ROUTER   STATE    RTT    LOSS  RULE\n"
               "2001:db8:b::100  2001:db8:ffff::1  isp-b   fe80::b  up       5.0ms  2.0%  source-8\n"
-              "2001:db8:a::100  2001:db8:ffff::1  isp-b   fe80::b  unknown  -      -     none\n");
+              "2001:db8:a::100  2001:db8:ffff::1  isp-a   fe80::a  unknown  -      -     none\n"
+              "2001:db8:c::100  2001:db8:ffff::1  -       -        up       0.0ms  0.0%  none\n");
 }
 
 TEST(FormatPairs, JsonIsAnArrayOfFlatObjects) {
-    const std::vector<Pair> pairs = {
-        Pair("2001:db8:b::100", "2001:db8:ffff::1", pair_details("p", "up", 5000, 0.5, "none")),
-    };
-    EXPECT_EQ(format_pairs(pairs, true),
+    // The keys of the a{sv} details before API v1; nothing from ListPaths
+    // but uplink and router.
+    const std::vector<Pair> pairs = {pair("2001:db8:b::100", "p", "up", 5000, 0.5, "none")};
+    const std::vector<Path> paths = {path_entry("p", "isp-b", "fe80::b")};
+    EXPECT_EQ(format_pairs(pairs, paths, true),
               "[{\"source\":\"2001:db8:b::100\",\"destination\":\"2001:db8:ffff::1\","
               "\"loss\":0.5,\"path\":\"p\",\"router\":\"fe80::b\",\"rtt_usec\":5000,"
               "\"rule\":\"none\",\"state\":\"up\",\"uplink\":\"isp-b\"}]\n");
-    EXPECT_EQ(format_pairs({}, true), "[]\n");
+    // Unknown RTT and loss are left out, as the details did.
+    EXPECT_EQ(
+        format_pairs({pair("2001:db8:b::100", "p", "unknown", std::nullopt, std::nullopt, "none")},
+                     paths, true),
+        "[{\"source\":\"2001:db8:b::100\",\"destination\":\"2001:db8:ffff::1\","
+        "\"path\":\"p\",\"router\":\"fe80::b\",\"rule\":\"none\",\"state\":\"unknown\","
+        "\"uplink\":\"isp-b\"}]\n");
+    EXPECT_EQ(format_pairs({}, paths, true), "[]\n");
 }
 
 // A running daemon's status with one path per entry of `paths`.

@@ -166,7 +166,7 @@ TEST(PathDetails, CarryEverythingKnown) {
     EXPECT_EQ(d.count("link_manager"), 0U);        // not looked yet: absent
 }
 
-TEST(PairWriter, ValuesCarryThePairDetails) {
+TEST(PairWriter, ValuesAreTypedPairs) {
     const PathReport a = report('a', PathHealth::Up, 1500);
     const PathReport b = report('b', PathHealth::Unknown, std::nullopt);
     const std::vector<RankedPairReport> pairs = {
@@ -177,21 +177,13 @@ TEST(PairWriter, ValuesCarryThePairDetails) {
     PairWriter writer;
     const auto values = writer.values(pairs);
     ASSERT_EQ(values.size(), 2U);
-    EXPECT_EQ(std::get<0>(values[0]), "2001:db8:a::100");
-    EXPECT_EQ(std::get<1>(values[0]), "2001:db8:ffff::1");
-    const Details& d0 = std::get<2>(values[0]);
-    EXPECT_EQ(d0.size(), 7U);
-    EXPECT_EQ(text(d0, "path"), a.id);
-    EXPECT_EQ(text(d0, "uplink"), "isp-a");
-    EXPECT_EQ(text(d0, "router"), "fe80::a");
-    EXPECT_EQ(text(d0, "state"), "up");
-    EXPECT_EQ(text(d0, "rule"), "source-8");
-    EXPECT_EQ(d0.at("rtt_usec").get<std::uint64_t>(), 1500U);
-    EXPECT_EQ(d0.at("loss").get<double>(), 0.25);
-    const Details& d1 = std::get<2>(values[1]);
-    EXPECT_EQ(d1.size(), 5U);  // no RTT or loss measured yet
-    EXPECT_EQ(text(d1, "state"), "unknown");
-    EXPECT_EQ(text(d1, "rule"), "none");
+    EXPECT_EQ(values[0], PairStruct("2001:db8:a::100", "2001:db8:ffff::1", a.id, "up", 1500U, 0.25,
+                                    "source-8"));
+    // No RTT or loss measured yet: the documented sentinels.
+    EXPECT_EQ(values[1], PairStruct("2001:db8:b::100", "2001:db8:ffff::1", b.id, "unknown",
+                                    unknown_rtt_usec, unknown_loss, "none"));
+    EXPECT_EQ(unknown_rtt_usec, UINT64_MAX);
+    EXPECT_LT(unknown_loss, 0.0);
 }
 
 TEST(PairWriter, ForgetsAPathThatChanged) {
@@ -199,12 +191,12 @@ TEST(PairWriter, ForgetsAPathThatChanged) {
     const std::vector<RankedPairReport> pairs = {
         {addr("2001:db8:a::100"), addr("2001:db8:ffff::1"), &a, RankReason{}}};
     PairWriter writer;
-    EXPECT_EQ(text(std::get<2>(writer.values(pairs)[0]), "state"), "up");
+    EXPECT_EQ(std::get<3>(writer.values(pairs)[0]), "up");
     a.metrics.state = PathHealth::Degraded;
-    a.uplink = "renamed";
+    a.id = "renamed";
     const auto after = writer.values(pairs);
-    EXPECT_EQ(text(std::get<2>(after[0]), "state"), "degraded");
-    EXPECT_EQ(text(std::get<2>(after[0]), "uplink"), "renamed");
+    EXPECT_EQ(std::get<3>(after[0]), "degraded");
+    EXPECT_EQ(std::get<2>(after[0]), "renamed");
 }
 
 }  // namespace

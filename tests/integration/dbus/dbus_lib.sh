@@ -205,12 +205,12 @@ NFT
 
 # pairs_of_busctl JSON: "source>destination rule" per pair.
 pairs_of_busctl() {
-    jq -r '.data[0][] | "\(.[0])>\(.[1]) \(.[2].rule.data)"' <<<"$1"
+    jq -r '.data[0][] | "\(.[0])>\(.[1]) \(.[6])"' <<<"$1"
 }
 
 # pairs_of_gdbus OUTPUT: "source>destination rule" per pair, from GVariant
-# text ("('SRC', 'DST', {... 'rule': <'R'>, ...})").
+# text of a(sssstds) ("('SRC', 'DST', 'PATH', 'STATE', [uint64 ]RTT, LOSS, 'RULE')").
 pairs_of_gdbus() {
-    grep -o "('[^']*', '[^']*', {[^}]*})" <<<"$1" |
-        sed -E "s/^\('([^']*)', '([^']*)', \{.*'rule': <'([^']*)'>.*$/\1>\2 \3/"
+    grep -oE "\('[^']*', '[^']*', '[^']*', '[^']*', [^,]*, [^,]*, '[^']*'\)" <<<"$1" |
+        sed -E "s/^\('([^']*)', '([^']*)', .*, '([^']*)'\)$/\1>\2 \3/"
 }
