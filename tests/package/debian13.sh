@@ -158,7 +158,11 @@ if ! in_chroot bash -c "cd $SRC && dpkg-buildpackage -us -uc -b" >"$LOG" 2>&1; t
     fail "dpkg-buildpackage failed in the $SUITE chroot (log above)"
 fi
 grep -E '^[0-9]+% tests passed|tests failed out of' "$LOG" || true
-if grep -nE '(^|: )warning: ' "$LOG" >"$WORK/warnings"; then
+# Compiler and linker diagnostics only (FILE:LINE[:COL]: warning: ..., or
+# the tool's own "cc1plus: warning:"/"ld: warning:"), not the words a test
+# or dpkg may print.
+if grep -nE '^[^[:space:]]+:[0-9]+(:[0-9]+)?: warning: |^[^[:space:]]*(cc1plus|ld|c\+\+|g\+\+): warning: ' \
+    "$LOG" >"$WORK/warnings"; then
     cat "$WORK/warnings" >&2
     fail "the $SUITE build has compiler warnings"
 fi
