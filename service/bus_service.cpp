@@ -8,6 +8,7 @@
 #include "log.hpp"
 #include "manager_adaptor.hpp"
 #include "names.hpp"
+#include "sdbus_compat.hpp"
 #include "snapshot_backend.hpp"
 
 namespace multi6d {
@@ -77,7 +78,7 @@ bool BusService::connect(std::string& error) {
     adaptor_ = std::make_unique<dbus::ManagerAdaptor>(
         *bus_, loop_, *driver_, *backend_, dbus::ManagerAdaptor::Settings{version_, {}, {}});
     try {
-        bus_->requestName(dbus::bus_name);
+        sdbus_compat::request_name(*bus_, dbus::bus_name);
     } catch (const std::exception& e) {
         error = std::string("cannot own ") + dbus::bus_name + " (" + e.what() + ")";
         disconnect();
