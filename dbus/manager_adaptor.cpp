@@ -25,7 +25,8 @@ ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEven
     // A caller that leaves the bus gets no answer: free its lookup slots now
     // rather than when its lookups end. Only the bus itself says so
     // (a NameOwnerChanged from anyone else is a forgery).
-    callers_gone_ = bus.addMatch(
+    callers_gone_ = sdbus_compat::add_match(
+        bus,
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg2=''",
         [this](auto&& message) {

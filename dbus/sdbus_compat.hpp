@@ -110,6 +110,17 @@ inline void add_floating_match(sdbus::IConnection& bus, const std::string& match
 #endif
 }
 
+// A match rule that lives as long as the returned slot (1.x returns the
+// slot by default, 2.x only when asked with return_slot).
+[[nodiscard]] inline sdbus::Slot add_match(sdbus::IConnection& bus, const std::string& match,
+                                           sdbus::message_handler handler) {
+#if MULTI6D_SDBUSCPP_V2
+    return bus.addMatch(match, std::move(handler), sdbus::return_slot);
+#else
+    return bus.addMatch(match, std::move(handler));
+#endif
+}
+
 // What an external event loop waits for.
 struct PollData {
     int fd = -1;                               // the bus socket
