@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,6 +67,13 @@ ReadStatus read_file(const std::string& path, std::string& text, std::string& er
     if (::fstat(fd.get(), &st) != 0) {
         error = std::string("cannot read: ") + std::strerror(errno);
         return ReadStatus::failed;
+    }
+    // /dev/null is the usual way to say "an empty file" (`--config
+    // /dev/null`: the built-in defaults); it reads as nothing, so it is the
+    // one device that is safe to accept.
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+        text.clear();
+        return ReadStatus::ok;
     }
     if (!S_ISREG(st.st_mode)) {
         error = "not read: " + file_type_name(st.st_mode) + ", not a regular file";

@@ -109,6 +109,14 @@ TEST_F(ConfigLoader, Issue16_DeviceAsConfigFileIsRefused) {
                 HasSubstr("/dev/zero: not read: a character device, not a regular file"));
 }
 
+// /dev/null stays the empty configuration (the demo and the failover
+// benchmark run the daemon on its built-in defaults with --config /dev/null).
+TEST_F(ConfigLoader, DevNullIsTheEmptyConfiguration) {
+    const LoadedConfig loaded = load_config("/dev/null", true);
+    EXPECT_EQ(all_errors(loaded), "");
+    EXPECT_EQ(loaded.files_read, std::vector<std::string>{"/dev/null"});
+}
+
 // Finding 3: a directory given as the file was an empty configuration.
 TEST_F(ConfigLoader, Issue16_DirectoryAsConfigFileIsRefused) {
     EXPECT_THAT(all_errors(load_config(dir.path().string(), true)),
