@@ -8,10 +8,18 @@
 
 #include "address.hpp"
 #include "host_model.hpp"
-#include "mptcp_endpoints.hpp"
 #include "path.hpp"
 
 namespace multi6d {
+
+// What the daemon wants for one address: an endpoint with flag `subflow`,
+// plus `backup` when `backup` is set; bound to device `ifindex` (0 = not
+// bound: the routing rules alone pick the exit).
+struct EndpointWant {
+    int ifindex = 0;
+    bool backup = false;
+    friend bool operator==(const EndpointWant&, const EndpointWant&) = default;
+};
 
 // Addresses left out: tentative or duplicate (not usable yet or ever),
 // temporary (RFC 8981 addresses rotate; each would churn an endpoint, and
