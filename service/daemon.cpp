@@ -64,7 +64,7 @@ HostModelLimits to_model_limits(const StateLimits& limits) {
 // "PREFIX via ROUTER on LINK" for the path whose label the generic
 // destinations (2000::/3) carry, read back from the desired state.
 std::string describe_generic_choice(const KernelState& state) {
-    std::optional<std::uint32_t> generic_label;
+    std::optional<AddressLabel> generic_label;
     for (const auto& row : state.labels) {
         if (row.prefix == generic_destinations()) {
             generic_label = row.label;
@@ -84,7 +84,7 @@ std::string describe_generic_choice(const KernelState& state) {
             }
         }
     }
-    return "label " + std::to_string(*generic_label);
+    return "label " + to_string(*generic_label);
 }
 
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
@@ -656,7 +656,7 @@ void Daemon::log_mptcp(const MptcpReport& report) {
 void Daemon::notify_status() {
     std::size_t paths = 0;
     for (const SourceRule& rule : reconciler_->applied().rules) {
-        paths += rule.priority != unbound_rule_priority ? 1 : 0;
+        paths += rule.priority != owned::unbound_rule_priority ? 1 : 0;
     }
     const std::string status = std::to_string(paths) + " path(s); generic destinations: " +
                                (last_generic_choice_.empty() ? "none" : last_generic_choice_);
