@@ -13,13 +13,6 @@
 
 namespace multi6d {
 
-namespace {
-
-constexpr std::chrono::seconds first_retry_delay{1};
-constexpr std::chrono::seconds max_retry_delay{60};
-
-}  // namespace
-
 BusService::BusService(EventLoop& loop, Reload reload, std::string version)
     : loop_(loop),
       version_(std::move(version)),
@@ -103,16 +96,15 @@ void BusService::attempt() {
     std::string error;
     if (connect(error)) {
         log::info(std::string("D-Bus: serving ") + dbus::bus_name + " on the system bus");
-        retry_delay_ = {};
+        retry_.reset();
         failure_logged_ = false;
         return;
     }
-    retry_delay_ =
-        retry_delay_.count() == 0 ? first_retry_delay : std::min(retry_delay_ * 2, max_retry_delay);
+    const auto delay = std::chrono::duration_cast<std::chrono::seconds>(retry_.next());
     const std::string message =
         "D-Bus: " + error + "; the application interface is off, routing carries on";
     if (failure_logged_) {
-        log::debug(message + " (next attempt in " + std::to_string(retry_delay_.count()) + " s)");
+        log::debug(message + " (next attempt in " + std::to_string(delay.count()) + " s)");
     } else {
         log::warning(message + "; trying again after 1 s, then less and less often (every 60 s)");
         failure_logged_ = true;
@@ -121,7 +113,7 @@ void BusService::attempt() {
 }
 
 void BusService::retry_later() {
-    retry_timer_ = loop_.add_timer(loop_.now() + retry_delay_, [this] {
+    retry_timer_ = loop_.add_timer(loop_.now() + retry_.current(), [this] {
         retry_timer_.reset();
         attempt();
     });
@@ -135,7 +127,7 @@ void BusService::on_failure(const std::string& what) {
     reconnect_soon_ = loop_.add_defer([this] {
         reconnect_soon_.reset();
         disconnect();
-        retry_delay_ = {};
+        retry_.reset();
         attempt();
     });
 }

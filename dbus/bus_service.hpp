@@ -18,6 +18,7 @@
 
 #include <sdbus-c++/IConnection.h>
 
+#include "backoff.hpp"
 #include "event_loop.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
@@ -71,7 +72,7 @@ class BusService {
     std::unique_ptr<dbus::ManagerAdaptor> adaptor_;
     EventSource retry_timer_;
     EventSource reconnect_soon_;  // leaves a broken connection outside its own callbacks
-    std::chrono::seconds retry_delay_{0};
+    Backoff retry_{std::chrono::seconds(1), std::chrono::seconds(60)};
     bool failure_logged_ = false;  // since the last time it served
     bool stopped_ = false;
 };

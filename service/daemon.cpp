@@ -1,7 +1,6 @@
 #include "daemon.hpp"
 
 #include <linux/if_addr.h>
-#include <net/if.h>
 #include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 
@@ -14,6 +13,7 @@
 #include "config_loader.hpp"
 #include "endpoint_wants.hpp"
 #include "gai_conf_writer.hpp"
+#include "interface_name.hpp"
 #include "kernel_writer.hpp"
 #include "link_managers.hpp"
 #include "linux_kernel_port.hpp"
@@ -29,14 +29,6 @@
 namespace multi6d {
 
 namespace {
-
-std::string link_name(int ifindex) {
-    char name[IF_NAMESIZE] = {};
-    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
-        return "#" + std::to_string(ifindex);
-    }
-    return name;
-}
 
 AddressUpdate to_address_update(const AddressInfo& info) {
     AddressUpdate update;
@@ -80,7 +72,7 @@ std::string describe_generic_choice(const KernelState& state) {
         for (const auto& route : state.routes) {
             if (route.table == rule.table && route.destination.length() == 0) {
                 return rule.source.to_string() + " via " + route.gateway.to_string() + " on " +
-                       link_name(route.ifindex);
+                       interface_text(route.ifindex);
             }
         }
     }
@@ -342,7 +334,7 @@ void Daemon::solicit_routers(int ifindex) {
     static const std::vector<std::uint8_t> solicitation = build_router_solicitation(std::nullopt);
     try {
         ndisc_->send_to_all_routers(ifindex, solicitation);
-        log::debug("sent Router Solicitation on " + link_name(ifindex));
+        log::debug("sent Router Solicitation on " + interface_text(ifindex));
     } catch (const std::exception& e) {
         log::warning(e.what());
     }
@@ -355,7 +347,7 @@ void Daemon::on_ra_readable() {
             continue;
         }
         const std::string where =
-            " from " + packet.source.to_string() + " on " + link_name(packet.ifindex);
+            " from " + packet.source.to_string() + " on " + interface_text(packet.ifindex);
         const ParseResult parsed =
             parse_router_advertisement(packet.icmp6, packet.source, packet.hop_limit);
         if (!parsed) {
@@ -406,7 +398,7 @@ void Daemon::on_address_removed(int ifindex, const Address& address) {
 
 void Daemon::absorb(ModelUpdate update) {
     for (const auto& note : update.notes) {
-        const std::string where = note.ifindex != 0 ? link_name(note.ifindex) + ": " : "";
+        const std::string where = note.ifindex != 0 ? interface_text(note.ifindex) + ": " : "";
         switch (note.kind) {
             case NoteKind::LimitReached:
                 // Every RA of a router past a limit says it again.
@@ -539,7 +531,7 @@ std::string Daemon::path_name(const PathKey& key) const {
     // The id multi6ctl and the D-Bus interface show (LINK/PREFIX/ROUTER),
     // after the [[uplink]] name when the administrator gave one.
     const Link* link = model_.link(key.ifindex);
-    const std::string id = path_id(link != nullptr ? link->name : link_name(key.ifindex), key);
+    const std::string id = path_id(link != nullptr ? link->name : interface_text(key.ifindex), key);
     const PathUplink uplink = inputs_.uplink_of(key);
     return uplink.configured ? uplink.name + " (" + id + ")" : id;
 }

@@ -1,6 +1,6 @@
 #include "kernel_objects.hpp"
 
-#include <net/if.h>
+#include "interface_name.hpp"
 
 namespace multi6d {
 
@@ -13,12 +13,7 @@ std::string describe(const PathRoute& route) {
         text += " via " + route.gateway.to_string();
     }
     if (route.ifindex != 0) {
-        char name[IF_NAMESIZE];
-        if (if_indextoname(static_cast<unsigned>(route.ifindex), name) != nullptr) {
-            text += " dev " + std::string(name);
-        } else {
-            text += " dev #" + std::to_string(route.ifindex);
-        }
+        text += " dev " + interface_text(route.ifindex);
     }
     text += " table " + to_string(route.table);
     text += " metric " + std::to_string(route.metric);

@@ -1,6 +1,5 @@
 #include "linux_kernel_port.hpp"
 
-#include <net/if.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -10,20 +9,21 @@
 #include <system_error>
 
 #include "durable_file.hpp"
+#include "interface_name.hpp"
 #include "log.hpp"
+#include "throw_errno.hpp"
 
 namespace multi6d {
 
 namespace {
 constexpr const char* defrtr_key = "accept_ra_defrtr";
 
-std::string interface_name(int ifindex) {
-    char name[IF_NAMESIZE] = {};
-    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
-        throw std::system_error(errno, std::generic_category(),
-                                "interface #" + std::to_string(ifindex));
+// The name a sysctl path needs; throws when the interface is gone.
+std::string existing_interface_name(int ifindex) {
+    if (auto name = interface_name(ifindex)) {
+        return *name;
     }
-    return name;
+    throw_errno("interface #" + std::to_string(ifindex));
 }
 }  // namespace
 
@@ -86,7 +86,7 @@ bool LinuxKernelPort::kernel_processes_ras(const std::string& name) const {
 }
 
 void LinuxKernelPort::take_over_default_routers(int ifindex) {
-    const std::string name = interface_name(ifindex);
+    const std::string name = existing_interface_name(ifindex);
     if (!kernel_processes_ras(name)) {
         // The unbound-lookups rule makes those defaults irrelevant while
         // multi6d runs, and they are what the host falls back to at stop:
@@ -114,7 +114,8 @@ void LinuxKernelPort::take_over_default_routers(int ifindex) {
 void LinuxKernelPort::release_default_routers(int ifindex) {
     userspace_ra_links_.erase(ifindex);
     const auto it = taken_over_.find(ifindex);
-    const std::string name = it != taken_over_.end() ? it->second : interface_name(ifindex);
+    const std::string name =
+        it != taken_over_.end() ? it->second : existing_interface_name(ifindex);
     sysctls_->restore(name);
     if (it != taken_over_.end()) {
         taken_over_.erase(it);

@@ -1,11 +1,10 @@
 #include "reconciler.hpp"
 
-#include <net/if.h>
-
 #include <exception>
 #include <map>
 #include <set>
 
+#include "interface_name.hpp"
 #include "kernel_objects.hpp"
 
 namespace multi6d {
@@ -13,11 +12,7 @@ namespace multi6d {
 namespace {
 
 std::string link_label(int ifindex) {
-    char name[IF_NAMESIZE] = {};
-    if (if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) {
-        return "link #" + std::to_string(ifindex);
-    }
-    return name;
+    return interface_name(ifindex).value_or("link #" + std::to_string(ifindex));
 }
 
 std::map<Prefix, AddressLabel> by_prefix(const std::set<LabelRow>& rows) {

@@ -1,9 +1,9 @@
 #include "mptcp_pm.hpp"
 
-#include <net/if.h>
-
 #include <cstdio>
 #include <utility>
+
+#include "interface_name.hpp"
 
 namespace multi6d {
 
@@ -36,12 +36,7 @@ std::string describe(const MptcpEndpoint& endpoint) {
     std::string text = endpoint.address.to_string() + " id " + std::to_string(endpoint.id) + " " +
                        describe_flags(endpoint.flags);
     if (endpoint.ifindex != 0) {
-        char name[IF_NAMESIZE];
-        if (if_indextoname(static_cast<unsigned>(endpoint.ifindex), name) != nullptr) {
-            text += " dev " + std::string(name);
-        } else {
-            text += " dev #" + std::to_string(endpoint.ifindex);
-        }
+        text += " dev " + interface_text(endpoint.ifindex);
     }
     return text;
 }

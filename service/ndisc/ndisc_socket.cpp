@@ -4,44 +4,23 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 #include <string>
-#include <system_error>
 
 #include "icmpv6_socket.hpp"
+#include "throw_errno.hpp"
 
 namespace multi6d {
-
-namespace {
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
-
-}  // namespace
 
 NdiscSocket::NdiscSocket() : buffer_(65536) {
     const std::string owner = "ICMPv6 socket";
     fd_ = open_icmpv6_socket({ND_ROUTER_ADVERT}, owner);
-    try {
-        // RFC 4861 §6.1.2: an RA must arrive with hop limit 255.
-        set_socket_option(fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, owner, "IPV6_RECVHOPLIMIT");
-        set_socket_option(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, owner,
-                          "IPV6_MULTICAST_HOPS");
-        set_socket_option(fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, owner, "IPV6_MULTICAST_LOOP");
-    } catch (...) {
-        close(fd_);
-        throw;
-    }
-}
-
-NdiscSocket::~NdiscSocket() {
-    if (fd_ >= 0) {
-        close(fd_);
-    }
+    // RFC 4861 §6.1.2: an RA must arrive with hop limit 255.
+    set_socket_option(fd(), IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, owner, "IPV6_RECVHOPLIMIT");
+    set_socket_option(fd(), IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, owner, "IPV6_MULTICAST_HOPS");
+    set_socket_option(fd(), IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, owner, "IPV6_MULTICAST_LOOP");
 }
 
 bool NdiscSocket::receive(ReceivedNdisc& out) {
@@ -56,7 +35,7 @@ bool NdiscSocket::receive(ReceivedNdisc& out) {
     msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
-    const ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
+    const ssize_t n = recvmsg(fd(), &msg, MSG_DONTWAIT);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
             return false;
@@ -91,7 +70,7 @@ void NdiscSocket::send_to_all_routers(int ifindex, std::span<const std::uint8_t>
     to.sin6_family = AF_INET6;
     inet_pton(AF_INET6, "ff02::2", &to.sin6_addr);
     to.sin6_scope_id = static_cast<std::uint32_t>(ifindex);
-    if (sendto(fd_, icmp6.data(), icmp6.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) <
+    if (sendto(fd(), icmp6.data(), icmp6.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) <
         0) {
         throw_errno("send Router Solicitation on interface " + std::to_string(ifindex));
     }

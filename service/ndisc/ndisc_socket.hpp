@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "unique_fd.hpp"
 
 namespace multi6d {
 
@@ -23,11 +24,8 @@ class NdiscSocket {
     // Opens a non-blocking raw ICMPv6 socket whose ICMP6_FILTER passes only
     // Router Advertisements (type 134). Needs CAP_NET_RAW.
     NdiscSocket();
-    ~NdiscSocket();
-    NdiscSocket(const NdiscSocket&) = delete;
-    NdiscSocket& operator=(const NdiscSocket&) = delete;
 
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
 
     // Receives one packet; false when none is waiting. The span in `out`
     // stays valid until the next call.
@@ -38,7 +36,7 @@ class NdiscSocket {
     void send_to_all_routers(int ifindex, std::span<const std::uint8_t> icmp6);
 
   private:
-    int fd_ = -1;
+    UniqueFd fd_;
     std::vector<std::uint8_t> buffer_;
 };
 

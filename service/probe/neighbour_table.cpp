@@ -5,20 +5,16 @@
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <system_error>
+
+#include "throw_errno.hpp"
 
 namespace multi6d {
 
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), "neighbour table: " + what);
-}
 
 // A netlink request: header, fixed family header, then attributes.
 template <typename Family>
@@ -61,24 +57,15 @@ void for_each_attribute(const std::vector<std::uint8_t>& message, F on_attribute
 }  // namespace
 
 NeighbourTable::NeighbourTable() {
-    fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    if (fd_ < 0) {
-        throw_errno("open rtnetlink socket");
+    fd_.reset(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (!fd_) {
+        throw_errno("neighbour table: open rtnetlink socket");
     }
     // The kernel answers a get request before sendto() returns; the timeout
     // only bounds a kernel that never answers.
     timeval timeout{1, 0};
-    if (setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
-        const int saved = errno;
-        close(fd_);
-        errno = saved;
-        throw_errno("SO_RCVTIMEO");
-    }
-}
-
-NeighbourTable::~NeighbourTable() {
-    if (fd_ >= 0) {
-        close(fd_);
+    if (setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
+        throw_errno("neighbour table: SO_RCVTIMEO");
     }
 }
 
@@ -88,18 +75,18 @@ std::vector<std::uint8_t> NeighbourTable::exchange(std::vector<std::uint8_t> req
     nh->nlmsg_seq = ++sequence_;
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    if (sendto(fd_, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
+    if (sendto(fd_.get(), request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
                sizeof kernel) < 0) {
-        throw_errno("send request");
+        throw_errno("neighbour table: send request");
     }
     std::vector<std::uint8_t> buffer(32768);  // one link's RTM_NEWLINK fits
     for (;;) {
-        const ssize_t n = recv(fd_, buffer.data(), buffer.size(), 0);
+        const ssize_t n = recv(fd_.get(), buffer.data(), buffer.size(), 0);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
-            throw_errno("receive answer");
+            throw_errno("neighbour table: receive answer");
         }
         int left = static_cast<int>(n);
         for (auto* m = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(m, left);
@@ -133,7 +120,7 @@ std::optional<std::vector<std::uint8_t>> NeighbourTable::link_layer_address(
     }
     if (error != 0) {
         errno = error;
-        throw_errno("RTM_GETNEIGH " + address.to_string());
+        throw_errno("neighbour table: RTM_GETNEIGH " + address.to_string());
     }
     const auto* nh = reinterpret_cast<const nlmsghdr*>(answer.data());
     if (nh->nlmsg_type != RTM_NEWNEIGH || nh->nlmsg_len < NLMSG_SPACE(sizeof(ndmsg))) {
@@ -165,7 +152,7 @@ std::optional<std::size_t> NeighbourTable::hardware_address_length(int ifindex) 
     }
     if (error != 0) {
         errno = error;
-        throw_errno("RTM_GETLINK " + std::to_string(ifindex));
+        throw_errno("neighbour table: RTM_GETLINK " + std::to_string(ifindex));
     }
     const auto* nh = reinterpret_cast<const nlmsghdr*>(answer.data());
     if (nh->nlmsg_type != RTM_NEWLINK) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "unique_fd.hpp"
 
 namespace multi6d {
 
@@ -19,7 +20,6 @@ class NeighbourTable {
     // Opens a NETLINK_ROUTE socket in the caller's network namespace.
     // Throws std::system_error.
     NeighbourTable();
-    ~NeighbourTable();
     NeighbourTable(const NeighbourTable&) = delete;
     NeighbourTable& operator=(const NeighbourTable&) = delete;
 
@@ -42,7 +42,7 @@ class NeighbourTable {
     // payload message, or the kernel's errno (positive) in `error`.
     std::vector<std::uint8_t> exchange(std::vector<std::uint8_t> request, int& error);
 
-    int fd_ = -1;
+    UniqueFd fd_;
     std::uint32_t sequence_ = 0;
 };
 

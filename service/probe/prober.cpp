@@ -7,16 +7,15 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <system_error>
 
 #include "icmpv6_socket.hpp"
 #include "log.hpp"
+#include "throw_errno.hpp"
 
 namespace multi6d {
 
@@ -24,28 +23,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), "prober: " + what);
-}
-
-int open_icmp_socket(std::uint8_t hop_limit) {
-    const int fd = open_icmpv6_socket({ICMP6_ECHO_REPLY, ICMP6_DST_UNREACH}, "prober");
-    try {
-        set_socket_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, hop_limit, "prober",
-                          "IPV6_UNICAST_HOPS");
-    } catch (...) {
-        close(fd);
-        throw;
-    }
+UniqueFd open_icmp_socket(std::uint8_t hop_limit) {
+    UniqueFd fd = open_icmpv6_socket({ICMP6_ECHO_REPLY, ICMP6_DST_UNREACH}, "prober");
+    set_socket_option(fd.get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, hop_limit, "prober",
+                      "IPV6_UNICAST_HOPS");
     return fd;
 }
 
 // Protocol 0: the socket is bound to no protocol and so receives nothing
 // (packet(7)); it only sends.
-int open_packet_socket() {
-    const int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        throw_errno("open AF_PACKET socket (needs CAP_NET_RAW)");
+UniqueFd open_packet_socket() {
+    UniqueFd fd(socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) {
+        throw_errno("prober: open AF_PACKET socket (needs CAP_NET_RAW)");
     }
     return fd;
 }
@@ -58,7 +48,7 @@ void fill_random(void* data, std::size_t size) {
             if (errno == EINTR) {
                 continue;
             }
-            throw_errno("getrandom");
+            throw_errno("prober: getrandom");
         }
         p += n;
         size -= static_cast<std::size_t>(n);
@@ -95,12 +85,6 @@ std::string describe(const ProbeRequest& r) {
 }
 
 }  // namespace
-
-Prober::OwnedFd::~OwnedFd() {
-    if (fd_ >= 0) {
-        close(fd_);
-    }
-}
 
 Prober::Prober(EventLoop& loop, Callbacks callbacks) : Prober(loop, std::move(callbacks), {}) {}
 

@@ -56,6 +56,7 @@
 #include "neighbour_table.hpp"
 #include "path.hpp"
 #include "probe_tracker.hpp"
+#include "unique_fd.hpp"
 
 namespace multi6d {
 
@@ -137,23 +138,11 @@ class Prober {
     void count_sent(const PathKey& path, bool ok);
     void rearm();
 
-    class OwnedFd {
-      public:
-        explicit OwnedFd(int fd) : fd_(fd) {}
-        ~OwnedFd();
-        OwnedFd(const OwnedFd&) = delete;
-        OwnedFd& operator=(const OwnedFd&) = delete;
-        int get() const { return fd_; }
-
-      private:
-        int fd_;
-    };
-
     EventLoop& loop_;
     Callbacks callbacks_;
     Options options_;
-    OwnedFd icmp_fd_;    // raw ICMPv6: receives everything, sends to link-local targets
-    OwnedFd packet_fd_;  // AF_PACKET SOCK_DGRAM, protocol 0: sends only, receives nothing
+    UniqueFd icmp_fd_;    // raw ICMPv6: receives everything, sends to link-local targets
+    UniqueFd packet_fd_;  // AF_PACKET SOCK_DGRAM, protocol 0: sends only, receives nothing
     NeighbourTable neighbours_;
     ProbeTracker tracker_;
     std::map<PathKey, ProbeCounters> counters_;

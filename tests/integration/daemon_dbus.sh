@@ -285,7 +285,9 @@ it_assert "the refused Reloads did not reach the daemon's reload (nothing logged
 write_config "$CONF" uplink-a uplink-b
 out=$(send "$IFACE.Reload")
 it_assert "root: Reload succeeds" grep -q '^method return' <<<"$out"
-it_assert "the daemon logs the reload" grep -q 'reload: configuration reloaded' "$M6D_LOG"
+# The log reaches $M6D_LOG through the timestamper, after the reply: poll.
+reload_logged() { grep -q 'reload: configuration reloaded' "$M6D_LOG"; }
+it_assert "the daemon logs the reload" it_poll 2000 reload_logged
 dbus_wait_line busctl_monitor '"member":"PolicyChanged","payload":\{"type":"s","data":\["reload"\]\}'
 dbus_wait_line gdbus_monitor "PolicyChanged \('reload',\)"
 renamed=$(expected_pairs uplink-a uplink-b up up "$GENERIC=$k_generic" "$RIO_SERVER=$k_rio")
@@ -311,7 +313,7 @@ expect_error "root: Reload of a configuration with an error" \
 kept_logged() { log_since "$logged" | grep -q 'keeping the running configuration'; }
 applied_logged() { log_since "$logged" | grep -q 'configuration reloaded'; }
 policy_signalled() { tail -n "+$((b_mark + 1))" "$DBUS_DIR/busctl_monitor.log" | grep -q '"member":"PolicyChanged"'; }
-it_assert "the daemon logs that it keeps the running configuration" kept_logged
+it_assert "the daemon logs that it keeps the running configuration" it_poll 2000 kept_logged
 it_assert "... and that it did not reload" eval '! applied_logged'
 it_assert "no PolicyChanged since the refused Reload" eval '! policy_signalled'
 it_assert "rules, labels and routes are unchanged" test "$(kernel_state)" = "$before"
