@@ -1,6 +1,9 @@
-// The kernel objects multi6d writes, as plain values: what the reconciler
-// asks for and what KernelWriter::dump_owned() reads back. Comparable, so
-// desired and applied state can be diffed with set operations.
+// What the kernel writer adds to the plain kernel objects of
+// policy/kernel_state.hpp (PathRoute, SourceRule, LabelRow, with the owned
+// numbers of policy/owned_ids.hpp): the error every failed request throws,
+// OwnedState (everything KernelWriter::dump_owned() reads back by mark,
+// including shapes this version does not write), and the iproute2-like
+// text of each object for errors and logs.
 #pragma once
 
 #include <compare>
@@ -28,8 +31,6 @@ class KernelError : public std::runtime_error {
   private:
     int errno_;
 };
-
-// PathRoute, SourceRule and LabelRow are in policy/kernel_state.hpp.
 
 // Everything in the kernel that carries one of the owned marks
 // (policy/owned_ids.hpp), sorted.

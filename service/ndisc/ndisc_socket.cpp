@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "datagram.hpp"
 #include "icmpv6_socket.hpp"
 #include "throw_errno.hpp"
 
@@ -28,13 +29,7 @@ bool NdiscSocket::receive(ReceivedNdisc& out) {
     iovec iov{buffer_.data(), buffer_.size()};
     alignas(cmsghdr)
         std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = datagram_header(from, iov, control);
     const ssize_t n = recvmsg(fd(), &msg, MSG_DONTWAIT);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {

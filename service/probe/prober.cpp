@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "datagram.hpp"
 #include "icmpv6_socket.hpp"
 #include "log.hpp"
 #include "throw_errno.hpp"
@@ -183,18 +184,8 @@ bool Prober::send_through_stack(const ProbeRequest& request, const EchoFields& f
     info.ipi6_ifindex = static_cast<unsigned>(request.path.ifindex);
     alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))]{};
     iovec iov{const_cast<std::uint8_t*>(icmp.data()), icmp.size()};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = sizeof to;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof info);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    msghdr msg = datagram_header(to, iov, control);
+    set_packet_info(msg, info);
     if (sendmsg(icmp_fd_.get(), &msg, MSG_DONTWAIT) < 0) {
         log::debug("probe " + describe(request) + ": " + std::strerror(errno));
         return false;
@@ -259,13 +250,7 @@ bool Prober::receive_one() {
     sockaddr_in6 from{};
     iovec iov{buffer_.data(), buffer_.size()};
     alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = datagram_header(from, iov, control);
     const ssize_t n = recvmsg(icmp_fd_.get(), &msg, MSG_DONTWAIT);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {

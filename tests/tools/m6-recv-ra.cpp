@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "datagram.hpp"
 #include "ra_parser.hpp"
 
 namespace {
@@ -133,13 +134,7 @@ int main(int argc, char** argv) {
         sockaddr_in6 from{};
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
         iovec iov{buf, sizeof buf};
-        msghdr msg{};
-        msg.msg_name = &from;
-        msg.msg_namelen = sizeof from;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
+        msghdr msg = datagram_header(from, iov, control);
         const ssize_t n = recvmsg(fd, &msg, 0);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) {

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "datagram.hpp"
 #include "ra_builder.hpp"
 #include "ra_cases.hpp"
 
@@ -303,18 +304,8 @@ void send_packets(const Options& o, const std::vector<std::uint8_t>& packet, con
     info.ipi6_ifindex = ifindex;
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof info)] = {};
     iovec iov{const_cast<std::uint8_t*>(packet.data()), packet.size()};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = sizeof to;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = IPPROTO_IPV6;
-    cmsg->cmsg_type = IPV6_PKTINFO;
-    cmsg->cmsg_len = CMSG_LEN(sizeof info);
-    std::memcpy(CMSG_DATA(cmsg), &info, sizeof info);
+    msghdr msg = datagram_header(to, iov, control);
+    set_packet_info(msg, info);
 
     for (unsigned long n = 0; n < o.count; ++n) {
         const ssize_t sent = sendmsg(fd, &msg, 0);

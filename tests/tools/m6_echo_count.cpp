@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "datagram.hpp"
 #include "tool_util.hpp"
 
 namespace multi6d::tools {
@@ -116,13 +117,7 @@ int run(const std::string& iface, std::int64_t seconds) {
         sockaddr_ll from{};
         iovec iov{packet, sizeof packet};
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
-        msghdr msg{};
-        msg.msg_name = &from;
-        msg.msg_namelen = sizeof from;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
+        msghdr msg = datagram_header(from, iov, control);
         const ssize_t got = ::recvmsg(fd.get(), &msg, 0);
         const auto now = Clock::now();
         if (got < 0) {
