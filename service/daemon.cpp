@@ -12,7 +12,7 @@
 #include "build_info.hpp"
 #include "bus_service.hpp"
 #include "config_loader.hpp"
-#include "endpoint_wants.hpp"
+#include "decision.hpp"
 #include "gai_conf_writer.hpp"
 #include "kernel_writer.hpp"
 #include "link_managers.hpp"
@@ -62,29 +62,16 @@ HostModelLimits to_model_limits(const StateLimits& limits) {
 }
 
 // "PREFIX via ROUTER on LINK" for the path whose label the generic
-// destinations (2000::/3) carry, read back from the desired state.
-std::string describe_generic_choice(const KernelState& state) {
-    std::optional<std::uint32_t> generic_label;
-    for (const auto& row : state.labels) {
-        if (row.prefix == generic_destinations()) {
-            generic_label = row.label;
-        }
-    }
-    if (!generic_label) {
+// destinations (2000::/3) carry.
+std::string describe(const GenericChoice& choice) {
+    if (!choice.label) {
         return "no usable path (kernel defaults)";
     }
-    for (const auto& rule : state.rules) {
-        if (state.labels.count(LabelRow{rule.source, *generic_label}) == 0) {
-            continue;
-        }
-        for (const auto& route : state.routes) {
-            if (route.table == rule.table && route.destination.length() == 0) {
-                return rule.source.to_string() + " via " + route.gateway.to_string() + " on " +
-                       link_name(route.ifindex);
-            }
-        }
+    if (choice.path) {
+        return choice.path->source.to_string() + " via " + choice.path->router.to_string() +
+               " on " + link_name(choice.path->ifindex);
     }
-    return "label " + std::to_string(*generic_label);
+    return "label " + std::to_string(*choice.label);
 }
 
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
@@ -100,9 +87,7 @@ constexpr auto max_retry_delay = std::chrono::seconds(60);
 Daemon::Daemon(CommandLine command_line, Config config)
     : command_line_(std::move(command_line)),
       config_(std::move(config)),
-      model_(to_model_limits(config_.limits)) {
-    inputs_.set_config(config_);
-}
+      model_(to_model_limits(config_.limits)) {}
 
 Daemon::~Daemon() = default;
 
@@ -180,22 +165,27 @@ void Daemon::start_dbus() {
     bus_->start();
 }
 
+const PathHealthView& Daemon::health() const {
+    static const FixedPathHealth none;  // before start(): every path Unknown
+    return paths_ ? static_cast<const PathHealthView&>(*paths_) : none;
+}
+
 void Daemon::publish_dbus(const KernelState& desired, const std::string& policy_reason) {
     if (!bus_) {
         return;
     }
     std::map<PathKey, PathFacts> facts;
+    const PathHealthView& view = health();
     for (const PathInfo& path : find_paths(model_)) {
         PathFacts& f = facts[path.key];
-        const PathUplink uplink = inputs_.uplink_of(path.key);
+        const PathUplink uplink = uplink_of(config_.uplinks, path.key);
         f.uplink = uplink.name;
         const LinkManager manager = link_managers_->of(path.key.ifindex);
         f.link_manager = link_manager_name(manager);
         f.link_manager_note = link_manager_note(manager);
         f.metrics.cost = uplink.cost;
-        const auto health = inputs_.health.find(path.key);
-        f.metrics.state = health == inputs_.health.end() ? PathHealth::Unknown : health->second;
-        if (const PathMonitor* monitor = paths_ ? paths_->monitor(path.key) : nullptr) {
+        f.metrics.state = view.health(path.key);
+        if (const PathMonitor* monitor = view.monitor(path.key)) {
             if (const auto rtt = monitor->rtt()) {
                 f.metrics.rtt = std::chrono::duration_cast<std::chrono::microseconds>(rtt->srtt);
                 f.metrics.rtt_variation =
@@ -302,7 +292,6 @@ dbus::ReloadResult Daemon::apply_reload() {
     }
     const bool mptcp_changed = loaded.config.mptcp != config_.mptcp;
     config_ = loaded.config;
-    inputs_.set_config(config_);
     if (paths_) {
         paths_->reconfigure(config_.probe);
         paths_->update(model_);
@@ -451,15 +440,11 @@ void Daemon::schedule_reconcile() {
 void Daemon::reconcile() {
     if (paths_) {
         paths_->update(model_);
-        inputs_.health = paths_->health();
-    }
-    all_paths_down_ = !inputs_.health.empty();
-    for (const auto& [key, health] : inputs_.health) {
-        all_paths_down_ = all_paths_down_ && health == PathHealth::Down;
     }
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
-    const KernelState desired = decide_routing(model_, inputs_, ids_);
+    decision_ = decide(model_, health(), config_, ids_);
+    const KernelState& desired = decision_.kernel;
     const ReconcileReport report = reconciler_->apply(desired, loop_.now());
     for (const auto& change : report.changes) {
         log::info(change);
@@ -483,7 +468,7 @@ void Daemon::reconcile() {
         retry_delay_ = {};
         retry_timer_.reset();
     }
-    update_gai(desired);
+    update_gai(decision_.gai);
     update_mptcp();
     // Each path change is logged once, on one line with its effect: e.g.
     // "path 2001:db8:a::/64 via fe80::a: down (3 probes lost in a row ...)
@@ -493,7 +478,7 @@ void Daemon::reconcile() {
         reasons += (reasons.empty() ? "" : "; ") + reason;
     }
     pending_reasons_.clear();
-    const std::string generic = describe_generic_choice(desired);
+    const std::string generic = describe(decision_.generic);
     std::string policy_reason;
     if (generic != last_generic_choice_) {
         policy_reason =
@@ -540,12 +525,11 @@ std::string Daemon::path_name(const PathKey& key) const {
     // after the [[uplink]] name when the administrator gave one.
     const Link* link = model_.link(key.ifindex);
     const std::string id = path_id(link != nullptr ? link->name : link_name(key.ifindex), key);
-    const PathUplink uplink = inputs_.uplink_of(key);
+    const PathUplink uplink = uplink_of(config_.uplinks, key);
     return uplink.configured ? uplink.name + " (" + id + ")" : id;
 }
 
 void Daemon::on_path_transition(const PathKey& key, const HealthTransition& transition) {
-    inputs_.health[key] = transition.to;
     pending_reasons_.push_back("path " + path_name(key) + ": " +
                                std::string(health_name(transition.to)) + " (" + transition.reason +
                                ")");
@@ -565,13 +549,10 @@ void Daemon::configure_gai() {
     }
 }
 
-void Daemon::update_gai(const KernelState& desired) {
+void Daemon::update_gai(const GaiInput& input) {
     if (!gai_) {
         return;
     }
-    GaiInput input;
-    input.labels = desired.labels;
-    input.ipv6_down = all_paths_down_;
     if (gai_applied_ == input) {
         return;
     }
@@ -638,7 +619,9 @@ void Daemon::update_mptcp() {
         return;
     }
     mptcp_hold_timer_.reset();
-    log_mptcp(mptcp_->apply(mptcp_endpoint_wants(model_, inputs_.health)));
+    // The last decision's wants: between decisions the kernel check re-applies
+    // them (someone else's change to an endpoint comes with no event).
+    log_mptcp(mptcp_->apply(decision_.mptcp));
 }
 
 void Daemon::log_mptcp(const MptcpReport& report) {

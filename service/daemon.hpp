@@ -12,6 +12,7 @@
 
 #include "command_line.hpp"
 #include "config.hpp"
+#include "decision.hpp"
 #include "event_loop.hpp"
 #include "gai_conf.hpp"
 #include "host_model.hpp"
@@ -76,15 +77,16 @@ class Daemon {
     void configure_mptcp();
     void update_mptcp();
     void log_mptcp(const MptcpReport& report);
-    void update_gai(const KernelState& desired);
-    bool refresh_link_managers();  // true if a link's manager changed
+    void update_gai(const GaiInput& input);
+    const PathHealthView& health() const;  // the supervisor's, read only
+    bool refresh_link_managers();          // true if a link's manager changed
 
     CommandLine command_line_;
     Config config_;
     EventLoop loop_;
     HostModel model_;
     RoutingIds ids_;
-    RoutingInputs inputs_;  // configuration and path health for decide_routing
+    Decision decision_;  // the last decide(): what is being applied
     std::unique_ptr<LinuxKernelPort> kernel_;
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<NdiscSocket> ndisc_;
@@ -112,7 +114,6 @@ class Daemon {
     EventSource sighup_;
     std::chrono::milliseconds retry_delay_{0};
     bool stopped_ = false;
-    bool all_paths_down_ = false;  // every known path is Down (RFC 6724 §10.3.1)
     std::string last_generic_choice_;
 };
 

@@ -53,17 +53,9 @@
 #include "address.hpp"
 #include "mptcp_pm.hpp"
 #include "mptcp_record.hpp"
+#include "mptcp_wants.hpp"  // EndpointWant
 
 namespace multi6d {
-
-// What the daemon wants for one address: an endpoint with flag `subflow`,
-// plus `backup` when `backup` is set; bound to device `ifindex` (0 = not
-// bound: the routing rules alone pick the exit).
-struct EndpointWant {
-    int ifindex = 0;
-    bool backup = false;
-    friend bool operator==(const EndpointWant&, const EndpointWant&) = default;
-};
 
 struct MptcpReport {
     std::vector<std::string> changes;  // one line per change made (log: info)

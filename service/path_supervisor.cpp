@@ -45,6 +45,11 @@ PathSupervisor::PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
           Prober::Options{settings.timeout, std::nullopt, 64}),
       global_cap_(settings.max_rate) {}
 
+PathHealth PathSupervisor::health(const PathKey& key) const {
+    const PathMonitor* known = monitor(key);
+    return known != nullptr ? known->state() : PathHealth::Unknown;
+}
+
 const PathMonitor* PathSupervisor::monitor(const PathKey& key) const {
     const auto it = paths_.find(key);
     return it == paths_.end() ? nullptr : &it->second.monitor;
@@ -69,7 +74,6 @@ void PathSupervisor::update(const HostModel& model) {
                                                      0.0, 1.0)(random_engine_);
                                              }))
                      .first;
-            health_[info.key] = PathHealth::Unknown;
         }
         Path& path = it->second;
         path.source = probe_source(*link, info.key.prefix);
@@ -93,7 +97,6 @@ void PathSupervisor::update(const HostModel& model) {
     for (auto it = paths_.begin(); it != paths_.end();) {
         if (present.count(it->first) == 0) {
             prober_.forget(it->first);
-            health_.erase(it->first);
             it = paths_.erase(it);
         } else {
             ++it;
@@ -198,7 +201,6 @@ void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
         transition = path.monitor.record_loss(probe.kind, target, now);
     }
     if (transition) {
-        health_[key] = path.monitor.state();
         on_transition_(key, *transition);
     }
     rearm();

@@ -3,6 +3,8 @@
 // schedulers ask for through the Prober, feeds the outcomes back, and
 // reports every health change. Decisions live in policy/ (path_quality,
 // probe_schedule); this class moves facts between them and the sockets.
+// Each path's health has one owner, its PathMonitor here; everyone else
+// reads it through PathHealthView (policy/path_health.hpp).
 #pragma once
 
 #include <deque>
@@ -15,13 +17,14 @@
 #include "event_loop.hpp"
 #include "host_model.hpp"
 #include "path.hpp"
+#include "path_health.hpp"
 #include "path_quality.hpp"
 #include "probe_schedule.hpp"
 #include "prober.hpp"
 
 namespace multi6d {
 
-class PathSupervisor {
+class PathSupervisor : public PathHealthView {
   public:
     using TransitionHandler = std::function<void(const PathKey&, const HealthTransition&)>;
 
@@ -34,9 +37,10 @@ class PathSupervisor {
     // New settings after a reload: monitors keep their state.
     void reconfigure(const ProbeSettings& settings);
 
-    // Every known path's health (Unknown until the first outcome).
-    const std::map<PathKey, PathHealth>& health() const { return health_; }
-    const PathMonitor* monitor(const PathKey& key) const;
+    // A known path's health is its monitor's state (Unknown until the first
+    // outcome); a path not known is Unknown.
+    PathHealth health(const PathKey& key) const override;
+    const PathMonitor* monitor(const PathKey& key) const override;
     ProbeCounters counters(const PathKey& key) const { return prober_.counters(key); }
 
   private:
@@ -73,7 +77,6 @@ class PathSupervisor {
     Prober prober_;
     RateCap global_cap_;
     std::map<PathKey, Path> paths_;
-    std::map<PathKey, PathHealth> health_;
     EventSource timer_;
 };
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "endpoint_wants.hpp"
+#include "mptcp_wants.hpp"
 
 namespace multi6d {
 namespace {

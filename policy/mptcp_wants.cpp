@@ -1,4 +1,4 @@
-#include "endpoint_wants.hpp"
+#include "mptcp_wants.hpp"
 
 namespace multi6d {
 
