@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -28,7 +29,9 @@ class PathSupervisor : public PathHealthView {
   public:
     using TransitionHandler = std::function<void(const PathKey&, const HealthTransition&)>;
 
-    PathSupervisor(EventLoop& loop, const ProbeSettings& settings, TransitionHandler on_transition);
+    // The probe sockets come from `open_prober` (Prober on Linux).
+    PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
+                   const ProbePortFactory& open_prober, TransitionHandler on_transition);
 
     // Follows the model: new paths start Unknown (usable) and are probed at
     // once; paths that vanished are forgotten; sources and targets are
@@ -41,7 +44,7 @@ class PathSupervisor : public PathHealthView {
     // outcome); a path not known is Unknown.
     PathHealth health(const PathKey& key) const override;
     const PathMonitor* monitor(const PathKey& key) const override;
-    ProbeCounters counters(const PathKey& key) const { return prober_.counters(key); }
+    ProbeCounters counters(const PathKey& key) const { return prober_->counters(key); }
 
   private:
     struct Pending {
@@ -74,7 +77,7 @@ class PathSupervisor : public PathHealthView {
     ProbeSettings settings_;
     TransitionHandler on_transition_;
     std::mt19937_64 random_engine_;
-    Prober prober_;
+    std::unique_ptr<ProbePort> prober_;
     RateCap global_cap_;
     std::map<PathKey, Path> paths_;
     EventSource timer_;
