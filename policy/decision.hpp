@@ -8,7 +8,7 @@
 // - gai: the input of the gai.conf block (policy/gai_conf.hpp): the kernel's
 //   label rows, and "prefer IPv4" while every IPv6 path is down
 //   (RFC 6724 §10.3.1).
-// - mptcp: the MPTCP endpoints wanted (policy/mptcp_wants.hpp).
+// - mptcp: the MPTCP endpoints wanted (policy/endpoint_wants.hpp).
 // - generic: which path carries the generic destinations (2000::/3), as the
 //   log and sd_notify STATUS say it ("generic destinations: ...").
 #pragma once
@@ -22,7 +22,7 @@
 #include "gai_conf.hpp"
 #include "host_model.hpp"
 #include "kernel_state.hpp"
-#include "mptcp_wants.hpp"
+#include "endpoint_wants.hpp"
 #include "path_health.hpp"
 #include "routing_decision.hpp"
 

@@ -1,6 +1,6 @@
 // The kernel routing state multi6d owns, as plain values: what the decision
 // functions want and what the reconciler diffs against what is applied.
-// Marks that make it findable again live in service/owned_marks.hpp.
+// Marks that make it findable again live in service/kernel/owned_marks.hpp.
 #pragma once
 
 #include <compare>

@@ -1,6 +1,6 @@
 // A Router Advertisement as multi6d uses it: the validated content of one
 // ICMPv6 type 134 message (RFC 4861 §4.2) with the options multi6d acts on.
-// Pure data; produced by the RA parser (service/ra_parser.hpp), consumed by
+// Pure data; produced by the RA parser (policy/ra_parser.hpp), consumed by
 // the host model (policy/host_model.hpp).
 #pragma once
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The path prober (service/prober.hpp) against the lab, driven by m6-probe in
+# The path prober (service/probe/prober.hpp) against the lab, driven by m6-probe in
 # the host namespace: every probe leaves through the router of its path
 # whatever the host's routing table says, replies are matched to their
 # probe, losses are seen, and foreign echo replies are not taken for ours.

@@ -126,7 +126,7 @@ for f in /usr/sbin/multi6d /etc/multi6d/multi6d.toml "$UNIT" \
     [[ -e $f ]] || fail "$f is not installed"
 done
 # The D-Bus side's files are expected as soon as their sources are in the
-# tree (dbus/CMakeLists.txt installs them).
+# tree (dbus/CMakeLists.txt and dbus/multi6ctl/CMakeLists.txt install them).
 expect_for_source() { # SOURCE-GLOB INSTALLED
     local sources
     sources=$(compgen -G "$ROOT/$1" || true)
@@ -136,8 +136,8 @@ expect_for_source() { # SOURCE-GLOB INSTALLED
 }
 expect_for_source "dbus/org.multi6d1.conf" /usr/share/dbus-1/system.d/org.multi6d1.conf
 expect_for_source "dbus/org.multi6d.policy" /usr/share/polkit-1/actions/org.multi6d.policy
-expect_for_source "dbus/*completion*" /usr/share/bash-completion/completions/multi6ctl
-if grep -q "add_executable(multi6ctl" "$ROOT/dbus/CMakeLists.txt"; then
+expect_for_source "dbus/multi6ctl/*completion*" /usr/share/bash-completion/completions/multi6ctl
+if grep -q "add_executable(multi6ctl" "$ROOT/dbus/multi6ctl/CMakeLists.txt"; then
     [[ -x /usr/bin/multi6ctl ]] || fail "/usr/bin/multi6ctl is not installed"
 fi
 conffiles=$(dpkg-query -W -f='${Conffiles}\n' "$PKG")

@@ -1,4 +1,4 @@
-// m6-mptcp-pm: drives multi6d's MPTCP endpoint manager (service/
+// m6-mptcp-pm: drives multi6d's MPTCP endpoint manager (service/mptcp/
 // mptcp_endpoints.hpp) from the command line, one call per run, for the lab,
 // the MPTCP benchmark and by hand. Each run is a fresh manager reading the
 // same record, so every run also exercises restart recognition.

@@ -1,4 +1,4 @@
-// m6-probe: runs multi6d's Prober (service/prober.hpp) on its own, for the
+// m6-probe: runs multi6d's Prober (service/probe/prober.hpp) on its own, for the
 // lab tests and for trying the prober by hand. Needs CAP_NET_RAW.
 //
 //   m6-probe [-n ROUNDS] [-i INTERVAL_MS] [-t TIMEOUT_MS] [-e IDENTIFIER] PROBE...

@@ -1,4 +1,4 @@
-// Crash-safe file writes (service/durable_file.hpp), in a temporary
+// Crash-safe file writes (sys/durable_file.hpp), in a temporary
 // directory.
 #include "durable_file.hpp"
 #include "temp_dir.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "mptcp_wants.hpp"
+#include "endpoint_wants.hpp"
 
 namespace multi6d {
 namespace {

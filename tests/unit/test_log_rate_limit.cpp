@@ -1,4 +1,4 @@
-// log::RateLimit (service/log.hpp): journald-style limits for lines that an
+// log::RateLimit (sys/log.hpp): journald-style limits for lines that an
 // unprivileged caller or a routine event can repeat (issue 16, finding 6).
 #include "log.hpp"
 

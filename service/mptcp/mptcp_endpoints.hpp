@@ -51,9 +51,9 @@
 #include <vector>
 
 #include "address.hpp"
+#include "endpoint_wants.hpp"
 #include "mptcp_pm.hpp"
 #include "mptcp_record.hpp"
-#include "mptcp_wants.hpp"  // EndpointWant
 
 namespace multi6d {
 

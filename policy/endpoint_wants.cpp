@@ -1,4 +1,4 @@
-#include "mptcp_wants.hpp"
+#include "endpoint_wants.hpp"
 
 namespace multi6d {
 

@@ -1,8 +1,7 @@
 // Which MPTCP endpoints multi6d wants, from the host model and path health
 // (DESIGN §3.6): one `subflow` endpoint per global address the host holds
 // in a path's prefix, flagged `backup` while every path of that address is
-// degraded or down, so the kernel moves data to the healthy subflows
-// (MP_PRIO, RFC 8684 §3.3.8). service/mptcp_endpoints.hpp applies them.
+// degraded or down, so the kernel moves data to the healthy subflows.
 #pragma once
 
 #include <map>
@@ -24,8 +23,7 @@ struct EndpointWant {
 
 // Addresses left out: tentative or duplicate (not usable yet or ever),
 // temporary (RFC 8981 addresses rotate; each would churn an endpoint, and
-// the kernel holds at most 8), and link-local ones (no path). A path
-// missing from `health` is Unknown.
+// the kernel holds at most 8), and link-local ones (no path).
 std::map<Address, EndpointWant> mptcp_endpoint_wants(const HostModel& model,
                                                      const std::map<PathKey, PathHealth>& health);
 
