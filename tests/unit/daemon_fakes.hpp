@@ -24,11 +24,11 @@ namespace multi6d::test {
 class FakeKernel final : public OwnedKernelPort {
   public:
     KernelState held;
-    std::set<int> taken_over;  // accept_ra_defrtr=0
-    int fail_next_writes = 0;  // the next N writes fail (EBUSY-like)
-    int writes = 0;            // every write attempted
-    int leftover_sweeps = 0;
-    int full_reads = 0;  // read_owned(All): one per reconcile
+    std::set<int> taken_over;                 // accept_ra_defrtr=0
+    int fail_next_writes = 0;                 // the next N writes fail (EBUSY-like)
+    int writes = 0;                           // every write attempted
+    std::vector<KernelState> found_by_sweep;  // one entry per remove_leftovers()
+    int full_reads = 0;                       // read_owned(All): one per reconcile
 
     void add_route(const PathRoute& r) override {
         write();
@@ -83,8 +83,9 @@ class FakeKernel final : public OwnedKernelPort {
         s.managed_links = held.managed_links;
         return s;
     }
+    // Like the Linux port's sweep by mark; what it found is kept.
     void remove_leftovers() override {
-        ++leftover_sweeps;
+        found_by_sweep.push_back(held);
         held = KernelState{};
     }
 

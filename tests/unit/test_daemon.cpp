@@ -289,6 +289,9 @@ TEST_F(DaemonTest, StopRemovesEverything) {
     ASSERT_FALSE(mptcp.endpoints.empty());
     daemon->stop();
     EXPECT_EQ(kernel->held, KernelState{});
+    // The reconciler removed it all; the final sweep by mark found nothing.
+    ASSERT_EQ(kernel->found_by_sweep.size(), 2U);  // at start and at stop
+    EXPECT_EQ(kernel->found_by_sweep.back(), KernelState{});
     EXPECT_TRUE(mptcp.endpoints.empty());
     EXPECT_EQ(loop->exit_code(), std::optional<int>(0));
     EXPECT_EQ(notified.back().rfind("STOPPING=1", 0), 0U);
