@@ -31,7 +31,7 @@ namespace multi6d {
 // The path whose label the generic destinations carry.
 struct GenericChoice {
     // None: no path qualifies; the kernel's defaults decide.
-    std::optional<std::uint32_t> label;
+    std::optional<AddressLabel> label;
     // The path behind that label: its prefix (the rule's source), router and
     // link. None when the label has no path with a default route (not
     // expected; reported by its label alone).

@@ -260,8 +260,8 @@ GaiBlock render_gai_block(const GaiInput& input, const GaiAdminLines& admin, boo
     std::map<Prefix, std::uint32_t> own_labels;
     for (const LabelRow& row : input.labels) {
         // glibc wants values <= INT_MAX; multi6d's labels are far below.
-        if (row.ifindex == 0 && row.label <= static_cast<std::uint32_t>(INT_MAX)) {
-            own_labels.emplace(row.prefix, row.label);  // set order: lowest label first
+        if (row.ifindex == 0 && row.label.value <= static_cast<std::uint32_t>(INT_MAX)) {
+            own_labels.emplace(row.prefix, row.label.value);  // set order: lowest label first
         }
     }
     std::map<Prefix, std::uint32_t> labels;

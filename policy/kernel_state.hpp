@@ -1,6 +1,6 @@
 // The kernel routing state multi6d owns, as plain values: what the decision
 // functions want and what the reconciler diffs against what is applied.
-// Marks that make it findable again live in service/kernel/owned_marks.hpp.
+// The owned numbers and marks that make it findable again: owned_ids.hpp.
 #pragma once
 
 #include <compare>
@@ -8,6 +8,7 @@
 #include <set>
 
 #include "address.hpp"
+#include "owned_ids.hpp"
 
 namespace multi6d {
 
@@ -16,7 +17,7 @@ namespace multi6d {
 // metric metric`. One table per path, so at most one route per (table,
 // destination, source, metric).
 struct PathRoute {
-    std::uint32_t table = 0;
+    TableId table;
     Prefix destination;  // ::/0 for the path's default route
     Address gateway;     // :: for a route without a gateway (on-link)
     int ifindex = 0;
@@ -32,9 +33,9 @@ struct PathRoute {
 
 // `from source lookup table priority priority`.
 struct SourceRule {
-    std::uint32_t priority = 0;
+    RulePriority priority;
     Prefix source;
-    std::uint32_t table = 0;
+    TableId table;
     friend auto operator<=>(const SourceRule&, const SourceRule&) = default;
 };
 
@@ -42,7 +43,7 @@ struct SourceRule {
 // keyed by (prefix, ifindex); multi6d writes global rows (ifindex 0).
 struct LabelRow {
     Prefix prefix;
-    std::uint32_t label = 0;
+    AddressLabel label;
     int ifindex = 0;
     friend auto operator<=>(const LabelRow&, const LabelRow&) = default;
 };

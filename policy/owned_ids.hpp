@@ -1,39 +1,129 @@
-// The kernel ids multi6d owns (DESIGN.md §5) and a stable allocator for them.
+// The kernel numbers multi6d owns (DESIGN.md §5), one definition for the
+// decision, the kernel writer, the tests and multi6d(8) (test_config_docs
+// checks the numbers the man page states against these), and a stable
+// allocator for them.
 //
-// Table ids, rule priorities and address labels all come from 6600..6855:
-// rule priority 6600 is the `suppress_prefixlength 0` rule; per-path rules
-// take priorities 6601 upwards; per-path tables and per-prefix labels are
-// allocated from 6601..6854; 6855 is the unbound-lookups rule and table
-// (policy/routing_decision.hpp), after every source rule.
+// Everything multi6d writes carries a mark that makes it findable again:
+// after a crash, at start-up (remove leftovers) and at stop (remove all it
+// added); anything else is never touched. The numbers are fixed, not
+// configurable: a daemon restarted with another configuration must still
+// recognise what the previous run left behind.
+//
+// One block of 256 numbers, 6600..6855, serves tables, rule priorities and
+// address labels: 6600 is the `lookup main suppress_prefixlength 0` rule;
+// per-path tables, `from <prefix>` rule priorities and per-prefix labels
+// are allocated from 6601..6854; 6855 is the unbound-lookups rule and table
+// (policy/routing_decision.hpp), after every source rule and before the
+// kernel's `lookup main` at 32766. Table ids, rule priorities and labels are
+// distinct types, so passing one where another is meant does not compile.
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace multi6d {
 
-inline constexpr std::uint32_t suppress_rule_priority = 6600;
-inline constexpr std::uint32_t first_owned_id = 6601;
-inline constexpr std::uint32_t last_owned_id = 6854;
+// A number the kernel holds, of one kind; constructed only explicitly. The
+// wire value is `value`.
+template <typename Kind>
+struct KernelNumber {
+    std::uint32_t value = 0;
+    constexpr KernelNumber() = default;
+    constexpr explicit KernelNumber(std::uint32_t v) : value(v) {}
+    friend constexpr auto operator<=>(KernelNumber, KernelNumber) = default;
+};
+
+// A routing table id (RTA_TABLE, FRA_TABLE).
+using TableId = KernelNumber<struct TableIdKind>;
+// A policy-routing rule priority (FRA_PRIORITY).
+using RulePriority = KernelNumber<struct RulePriorityKind>;
+// An RFC 6724 address label (IFAL_LABEL, `ip addrlabel`).
+using AddressLabel = KernelNumber<struct AddressLabelKind>;
+
+template <typename Kind>
+std::string to_string(KernelNumber<Kind> number) {
+    return std::to_string(number.value);
+}
+
+// The closed range [first, last] of one kind.
+template <typename Id>
+struct IdRange {
+    Id first;
+    Id last;
+    constexpr bool contains(Id id) const { return id >= first && id <= last; }
+    constexpr std::uint32_t size() const { return last.value - first.value + 1; }
+};
+
+namespace owned {
+
+// Route protocol (rtm_protocol, FRA_PROTOCOL) of every route and rule
+// multi6d installs. Named in /etc/iproute2/rt_protos.d/multi6d.conf
+// (shipped from service/rt_protos.d/multi6d.conf) so `ip route` prints
+// "proto multi6d". 196 is unused by the kernel's RTPROT_* values and
+// iproute2's rt_protos.
+inline constexpr std::uint8_t route_protocol = 196;
+
+inline constexpr std::uint32_t block_first = 6600;
+inline constexpr std::uint32_t block_last = 6855;
+static_assert(block_last - block_first + 1 == 256);
+
+// What multi6d recognises as its own: tables in the block (with routes of
+// protocol 196), rules at priorities in the block with protocol 196, label
+// rows with a label in the block that multi6d recorded writing.
+inline constexpr IdRange<TableId> tables{TableId{block_first}, TableId{block_last}};
+inline constexpr IdRange<RulePriority> rule_priorities{RulePriority{block_first},
+                                                       RulePriority{block_last}};
+inline constexpr IdRange<AddressLabel> labels{AddressLabel{block_first}, AddressLabel{block_last}};
+
+// 6600: `lookup main suppress_prefixlength 0`: main's on-link and
+// more-specific routes keep working, while a default route in main (prefix
+// length 0) is suppressed, so source rules decide the exit.
+inline constexpr RulePriority suppress_rule_priority{block_first};
+// The `from <prefix> lookup <table>` rules and the unbound-lookups rule.
+inline constexpr IdRange<RulePriority> source_rule_priorities{RulePriority{block_first + 1},
+                                                              RulePriority{block_last}};
+
+// Allocated per path (6601..6854): one table per (prefix, router) path,
+// holding that path's default route and RIO routes (one table per path
+// sidesteps libnl's route cache, which keys on (family, tos, table, dst,
+// priority) and so collides on source-specific routes in one table,
+// DESIGN.md §2); one rule priority per path; one label per path prefix.
+inline constexpr IdRange<TableId> path_tables{TableId{block_first + 1}, TableId{block_last - 1}};
+inline constexpr IdRange<RulePriority> path_rule_priorities{RulePriority{block_first + 1},
+                                                            RulePriority{block_last - 1}};
+inline constexpr IdRange<AddressLabel> path_labels{AddressLabel{block_first + 1},
+                                                   AddressLabel{block_last - 1}};
+
 // `from all lookup 6855` at priority 6855: what no source rule took (the
 // kernel's lookup with source ::, DESIGN.md §2) goes to a table whose routes
 // mirror the label rows, so the exit agrees with the source RFC 6724 picks.
-inline constexpr std::uint32_t unbound_rule_priority = 6855;
-inline constexpr std::uint32_t unbound_table = 6855;
+inline constexpr RulePriority unbound_rule_priority{block_last};
+inline constexpr TableId unbound_table{block_last};
+
+static_assert(tables.contains(path_tables.first) && tables.contains(path_tables.last) &&
+              !path_tables.contains(unbound_table) && tables.contains(unbound_table));
+static_assert(path_rule_priorities.first > suppress_rule_priority &&
+              path_rule_priorities.last < unbound_rule_priority &&
+              source_rule_priorities.contains(unbound_rule_priority));
+static_assert(labels.contains(path_labels.first) && labels.contains(path_labels.last));
+
+}  // namespace owned
 
 // Gives each key an id from [first, last] that stays the same for as long as
 // the key keeps being present, so the kernel state does not churn between
 // decisions. Kept by the daemon across calls.
-template <typename Key>
+template <typename Key, typename Id>
 class OwnedIdAllocator {
   public:
-    OwnedIdAllocator(std::uint32_t first = first_owned_id, std::uint32_t last = last_owned_id)
-        : first_(first), last_(last) {}
+    explicit OwnedIdAllocator(IdRange<Id> range)
+        : first_(range.first.value), last_(range.last.value) {}
 
     // Makes `keys` the set of keys holding ids: every other key's id is
     // released; a key that had an id keeps it; new keys, in key order, get
@@ -41,13 +131,13 @@ class OwnedIdAllocator {
     // id (refused() counts them). Deterministic: the result depends only on
     // the previous assignment and `keys`.
     void assign(const std::set<Key>& keys) {
-        std::map<Key, std::uint32_t> next;
+        std::map<Key, Id> next;
         std::vector<bool> used(last_ - first_ + 1, false);
         for (const auto& key : keys) {
             auto it = ids_.find(key);
             if (it != ids_.end()) {
                 next.emplace(key, it->second);
-                used[it->second - first_] = true;
+                used[it->second.value - first_] = true;
             }
         }
         refused_ = 0;
@@ -64,23 +154,23 @@ class OwnedIdAllocator {
                 continue;
             }
             used[free] = true;
-            next.emplace(key, first_ + static_cast<std::uint32_t>(free));
+            next.emplace(key, Id{first_ + static_cast<std::uint32_t>(free)});
         }
         ids_ = std::move(next);
     }
 
-    std::optional<std::uint32_t> find(const Key& key) const {
+    std::optional<Id> find(const Key& key) const {
         auto it = ids_.find(key);
-        return it == ids_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+        return it == ids_.end() ? std::nullopt : std::optional<Id>(it->second);
     }
-    const std::map<Key, std::uint32_t>& ids() const { return ids_; }
+    const std::map<Key, Id>& ids() const { return ids_; }
     // Keys the last assign() could not give an id.
     std::size_t refused() const { return refused_; }
 
   private:
     std::uint32_t first_;
     std::uint32_t last_;
-    std::map<Key, std::uint32_t> ids_;
+    std::map<Key, Id> ids_;
     std::size_t refused_ = 0;
 };
 

@@ -255,7 +255,7 @@ PolicyTable applied_policy_table(const PolicyTable& base, const std::set<LabelRo
                 break;
             }
         }
-        table.set_row(PolicyRow{l.prefix, precedence, l.label});
+        table.set_row(PolicyRow{l.prefix, precedence, l.label.value});
     }
     return table;
 }

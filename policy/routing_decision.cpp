@@ -40,8 +40,8 @@ int health_tier(PathHealth h) {
 // A path that made it into the kernel state (it has a table and a label).
 struct Placed {
     const PathInfo* info;
-    std::uint32_t table;
-    std::uint32_t label;
+    TableId table;
+    AddressLabel label;
     int tier;
     PathUplink uplink;
 };
@@ -195,7 +195,7 @@ void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& stee
         return;
     }
     const auto route_via = [&](const Prefix& destination, const Placed& path) {
-        state.routes.insert(PathRoute{unbound_table, destination, path.info->key.router,
+        state.routes.insert(PathRoute{owned::unbound_table, destination, path.info->key.router,
                                       path.info->key.ifindex, path_route_metric, Prefix()});
     };
     bool default_covered = false;
@@ -206,7 +206,7 @@ void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& stee
     if (!default_covered) {
         route_via(Prefix(), *main_row->path);
     }
-    state.rules.insert(SourceRule{unbound_rule_priority, Prefix(), unbound_table});
+    state.rules.insert(SourceRule{owned::unbound_rule_priority, Prefix(), owned::unbound_table});
 }
 
 }  // namespace
@@ -257,9 +257,9 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         const PathKey& k = p->info->key;
         return std::tuple(k.prefix, -rank(p->info->router_preference), k.router, k.ifindex);
     });
-    std::uint32_t priority = first_owned_id;
+    std::uint32_t priority = owned::path_rule_priorities.first.value;
     for (const Placed* p : ordered) {
-        state.rules.insert(SourceRule{priority++, p->info->key.prefix, p->table});
+        state.rules.insert(SourceRule{RulePriority{priority++}, p->info->key.prefix, p->table});
         state.managed_links.insert(p->info->key.ifindex);
     }
     state.suppress_rule = !state.rules.empty();

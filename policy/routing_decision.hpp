@@ -104,8 +104,8 @@ struct RoutingInputs {
 
 // State the daemon keeps between decisions.
 struct RoutingIds {
-    OwnedIdAllocator<PathKey> tables;  // one table per path
-    OwnedIdAllocator<Prefix> labels;   // one label per path prefix
+    OwnedIdAllocator<PathKey, TableId> tables{owned::path_tables};      // one table per path
+    OwnedIdAllocator<Prefix, AddressLabel> labels{owned::path_labels};  // one label per path prefix
     // Balance slice -> uplink name, as last dealt (empty while no uplink
     // with weight carries generic destinations).
     std::map<Prefix, std::string> slice_owners;

@@ -26,7 +26,7 @@ std::string describe(const GenericChoice& choice) {
         return choice.path->source.to_string() + " via " + choice.path->router.to_string() +
                " on " + link_name(choice.path->ifindex);
     }
-    return "label " + std::to_string(*choice.label);
+    return "label " + to_string(*choice.label);
 }
 
 }  // namespace
@@ -121,7 +121,7 @@ std::string Daemon::path_name(const PathKey& key) const {
 void Daemon::notify_status() {
     std::size_t paths = 0;
     for (const SourceRule& rule : reconciler_->applied().rules) {
-        paths += rule.priority != unbound_rule_priority ? 1 : 0;
+        paths += rule.priority != owned::unbound_rule_priority ? 1 : 0;
     }
     const std::string status = std::to_string(paths) + " path(s); generic destinations: " +
                                (last_generic_choice_.empty() ? "none" : last_generic_choice_);

@@ -17,7 +17,7 @@
 
 #include "fib_rule.hpp"
 #include "log.hpp"
-#include "owned_marks.hpp"
+#include "owned_ids.hpp"
 #include "route_message.hpp"
 
 namespace multi6d {
@@ -178,12 +178,12 @@ void NetlinkWatcher::on_routing_message(nlmsghdr* hdr) {
     if (type == RTM_NEWRULE || type == RTM_DELRULE) {
         as_new->nlmsg_type = RTM_NEWRULE;
         const auto rule = parse_rule(as_new);
-        owned = rule && owned::is_owned_rule_priority(rule->spec.priority);
+        owned = rule && owned::rule_priorities.contains(rule->spec.priority);
     } else {
         as_new->nlmsg_type = RTM_NEWROUTE;
         for (const DumpedRoute& route : parse_route(as_new)) {
             owned = owned || route.protocol == owned::route_protocol ||
-                    owned::is_owned_table(route.route.table);
+                    owned::tables.contains(route.route.table);
         }
     }
     if (owned) {

@@ -19,7 +19,7 @@ NlMsg build_label_request(int type, int flags, const LabelRow& row) {
     header.ifal_index = static_cast<std::uint32_t>(row.ifindex);
     if (nlmsg_append(msg.get(), &header, sizeof header, NLMSG_ALIGNTO) < 0 ||
         nla_put(msg.get(), IFAL_ADDRESS, 16, row.prefix.address().bytes().data()) < 0 ||
-        nla_put_u32(msg.get(), IFAL_LABEL, row.label) < 0) {
+        nla_put_u32(msg.get(), IFAL_LABEL, row.label.value) < 0) {
         throw KernelError("address label message: out of space", ENOMEM);
     }
     return msg;
@@ -53,11 +53,11 @@ std::optional<LabelRow> parse_label(const nlmsghdr* hdr) {
     if (!address || !label) {
         return std::nullopt;
     }
-    return LabelRow{Prefix(Address(*address), header->ifal_prefixlen), *label,
+    return LabelRow{Prefix(Address(*address), header->ifal_prefixlen), AddressLabel{*label},
                     static_cast<int>(header->ifal_index)};
 }
 
-std::optional<std::uint32_t> builtin_label(const Prefix& prefix) {
+std::optional<AddressLabel> builtin_label(const Prefix& prefix) {
     struct Row {
         std::string_view address;
         unsigned length;
@@ -79,7 +79,7 @@ std::optional<std::uint32_t> builtin_label(const Prefix& prefix) {
     }};
     for (const Row& row : rows) {
         if (Prefix(*Address::parse(row.address), row.length) == prefix) {
-            return row.label;
+            return AddressLabel{row.label};
         }
     }
     return std::nullopt;

@@ -25,6 +25,6 @@ std::optional<LabelRow> parse_label(const nlmsghdr* hdr);
 // 2001::/32 Teredo and 2001:10::/28 ORCHID), or nullopt if the built-in
 // table has no row for exactly this prefix. Used to give such a row back
 // instead of deleting it when multi6d's label is removed.
-std::optional<std::uint32_t> builtin_label(const Prefix& prefix);
+std::optional<AddressLabel> builtin_label(const Prefix& prefix);
 
 }  // namespace multi6d

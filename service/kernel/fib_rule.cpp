@@ -33,16 +33,16 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule) {
     header.family = AF_INET6;
     header.src_len = static_cast<std::uint8_t>(rule.source.length());
     // Tables above 255 travel in FRA_TABLE; the header says "unspecified".
-    header.table = rule.table < 256 ? static_cast<std::uint8_t>(rule.table)
-                                    : static_cast<std::uint8_t>(RT_TABLE_UNSPEC);
+    header.table = rule.table.value < 256 ? static_cast<std::uint8_t>(rule.table.value)
+                                          : static_cast<std::uint8_t>(RT_TABLE_UNSPEC);
     header.action = FR_ACT_TO_TBL;
     NlMsg msg = start_request(type, flags, header);
-    check(nla_put_u32(msg.get(), FRA_PRIORITY, rule.priority));
+    check(nla_put_u32(msg.get(), FRA_PRIORITY, rule.priority.value));
     if (rule.source.length() != 0) {
         check(nla_put(msg.get(), FRA_SRC, 16, rule.source.address().bytes().data()));
     }
-    if (rule.table != 0) {
-        check(nla_put_u32(msg.get(), FRA_TABLE, rule.table));
+    if (rule.table.value != 0) {
+        check(nla_put_u32(msg.get(), FRA_TABLE, rule.table.value));
     }
     if (rule.suppress_prefixlength) {
         check(nla_put_u32(msg.get(), FRA_SUPPRESS_PREFIXLEN, *rule.suppress_prefixlength));
@@ -53,11 +53,11 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule) {
     return msg;
 }
 
-NlMsg build_rule_delete_by_priority(std::uint32_t priority, std::uint8_t protocol) {
+NlMsg build_rule_delete_by_priority(RulePriority priority, std::uint8_t protocol) {
     fib_rule_hdr header{};
     header.family = AF_INET6;
     NlMsg msg = start_request(RTM_DELRULE, 0, header);
-    check(nla_put_u32(msg.get(), FRA_PRIORITY, priority));
+    check(nla_put_u32(msg.get(), FRA_PRIORITY, priority.value));
     if (protocol != 0) {
         // The kernel matches FRA_PROTOCOL when given (rule_find()), so a
         // foreign rule at the same priority is never the one deleted.
@@ -77,7 +77,7 @@ std::optional<ParsedRule> parse_rule(const nlmsghdr* hdr) {
     ParsedRule parsed;
     parsed.plain = header->action == FR_ACT_TO_TBL && header->dst_len == 0 && header->tos == 0 &&
                    header->flags == 0;
-    parsed.spec.table = header->table;
+    parsed.spec.table = TableId{header->table};
     Address::Bytes source{};
     bool have_source = header->src_len == 0;
 
@@ -93,13 +93,13 @@ std::optional<ParsedRule> parse_rule(const nlmsghdr* hdr) {
                 if (length < 4) {
                     return std::nullopt;
                 }
-                parsed.spec.priority = nla_get_u32(attr);
+                parsed.spec.priority = RulePriority{nla_get_u32(attr)};
                 break;
             case FRA_TABLE:
                 if (length < 4) {
                     return std::nullopt;
                 }
-                parsed.spec.table = nla_get_u32(attr);
+                parsed.spec.table = TableId{nla_get_u32(attr)};
                 break;
             case FRA_SRC:
                 if (length != 16) {

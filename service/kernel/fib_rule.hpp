@@ -9,15 +9,16 @@
 
 #include "address.hpp"
 #include "netlink_socket.hpp"
+#include "owned_ids.hpp"
 
 namespace multi6d {
 
 // The part of an IPv6 FIB rule multi6d writes: `[from <source>] lookup
 // <table> [suppress_prefixlength N]` at `priority`, action FR_ACT_TO_TBL.
 struct RuleSpec {
-    std::uint32_t priority = 0;
-    Prefix source;            // ::/0 = from all
-    std::uint32_t table = 0;  // 0 only in a delete request: any table
+    RulePriority priority;
+    Prefix source;  // ::/0 = from all
+    TableId table;  // 0 only in a delete request: any table
     std::optional<std::uint32_t> suppress_prefixlength;
     std::uint8_t protocol = 0;  // FRA_PROTOCOL; 0 in a delete request: any
 
@@ -30,7 +31,7 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule);
 // A delete request that matches the first IPv6 rule at `priority` with
 // protocol `protocol` (any protocol when 0), whatever else it holds (the
 // kernel compares only the attributes a request carries).
-NlMsg build_rule_delete_by_priority(std::uint32_t priority, std::uint8_t protocol = 0);
+NlMsg build_rule_delete_by_priority(RulePriority priority, std::uint8_t protocol = 0);
 
 struct ParsedRule {
     RuleSpec spec;

@@ -20,15 +20,15 @@ std::string describe(const PathRoute& route) {
             text += " dev #" + std::to_string(route.ifindex);
         }
     }
-    text += " table " + std::to_string(route.table);
+    text += " table " + to_string(route.table);
     text += " metric " + std::to_string(route.metric);
     return text;
 }
 
 std::string describe(const SourceRule& rule) {
-    return std::to_string(rule.priority) + ": from " +
+    return to_string(rule.priority) + ": from " +
            (rule.source.length() == 0 ? std::string("all") : rule.source.to_string()) + " lookup " +
-           std::to_string(rule.table);
+           to_string(rule.table);
 }
 
 std::string describe(const LabelRow& row) {
@@ -36,7 +36,7 @@ std::string describe(const LabelRow& row) {
     if (row.ifindex != 0) {
         text += " dev #" + std::to_string(row.ifindex);
     }
-    return text + " label " + std::to_string(row.label);
+    return text + " label " + to_string(row.label);
 }
 
 }  // namespace multi6d

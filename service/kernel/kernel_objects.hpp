@@ -32,14 +32,14 @@ class KernelError : public std::runtime_error {
 // PathRoute, SourceRule and LabelRow are in policy/kernel_state.hpp.
 
 // Everything in the kernel that carries one of the owned marks
-// (owned_marks.hpp), sorted.
+// (policy/owned_ids.hpp), sorted.
 struct OwnedState {
     std::vector<PathRoute> routes;  // protocol 196, any table
     std::vector<SourceRule> rules;  // in the priority range, `from P lookup T`
     bool suppress_rule = false;     // priority 6600 `lookup main suppress_prefixlength 0`
     // Priorities of in-range rules of any other shape (or a second suppress
     // rule): not written by this version, still removed by remove_owned().
-    std::vector<std::uint32_t> other_rules;
+    std::vector<RulePriority> other_rules;
     std::vector<LabelRow> labels;  // label in the label range
 
     bool empty() const {

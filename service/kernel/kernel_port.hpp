@@ -30,7 +30,7 @@ class KernelPort {
     virtual void release_default_routers(int ifindex) = 0;
 
     // What the kernel holds now (DESIGN.md §3.5: the kernel is the truth),
-    // read back by mark (owned_marks.hpp): routes of protocol 196, rules in
+    // read back by mark (policy/owned_ids.hpp): routes of protocol 196, rules in
     // the owned priority range, label rows with an owned label, and as
     // managed_links the links taken over whose accept_ra_defrtr still reads
     // 0 (a link with nothing to take over counts as taken over). Scope

@@ -12,13 +12,9 @@
 #include "addrlabel.hpp"
 #include "fib_rule.hpp"
 #include "owned_ids.hpp"
-#include "owned_marks.hpp"
 #include "route_message.hpp"
 
 namespace multi6d {
-
-static_assert(owned::unbound_table == unbound_table &&
-              owned::unbound_rule_priority == unbound_rule_priority);
 
 namespace {
 
@@ -72,20 +68,20 @@ std::vector<ParsedRule> dump_rules(NetlinkSocket& socket) {
 RuleSpec suppress_rule_spec() {
     RuleSpec spec;
     spec.priority = owned::suppress_rule_priority;
-    spec.table = RT_TABLE_MAIN;
+    spec.table = TableId{RT_TABLE_MAIN};
     spec.suppress_prefixlength = 0;
     spec.protocol = owned::route_protocol;
     return spec;
 }
 
 std::string describe_suppress_rule() {
-    return std::to_string(owned::suppress_rule_priority) +
+    return to_string(owned::suppress_rule_priority) +
            ": from all lookup main suppress_prefixlength 0";
 }
 
 bool is_suppress_rule(const ParsedRule& rule) {
     return rule.plain && rule.spec.priority == owned::suppress_rule_priority &&
-           rule.spec.table == RT_TABLE_MAIN && rule.spec.source.length() == 0 &&
+           rule.spec.table == TableId{RT_TABLE_MAIN} && rule.spec.source.length() == 0 &&
            rule.spec.suppress_prefixlength == 0U;
 }
 
@@ -93,30 +89,30 @@ void refuse(const std::string& what, const std::string& why) {
     throw KernelError(what + ": " + why, 0);
 }
 
-std::string range_text(std::uint32_t first, std::uint32_t last) {
-    return std::to_string(first) + "-" + std::to_string(last);
+template <typename Id>
+std::string range_text(const IdRange<Id>& range) {
+    return to_string(range.first) + "-" + to_string(range.last);
 }
 
-void check_owned_table(const std::string& what, std::uint32_t table) {
-    if (!owned::is_owned_table(table)) {
-        refuse(what, "table " + std::to_string(table) + " outside the owned range " +
-                         range_text(owned::table_first, owned::table_last));
+void check_owned_table(const std::string& what, TableId table) {
+    if (!owned::tables.contains(table)) {
+        refuse(what, "table " + to_string(table) + " outside the owned range " +
+                         range_text(owned::tables));
     }
 }
 
 void check_rule(const std::string& what, const SourceRule& rule) {
-    if (!owned::is_source_rule_priority(rule.priority)) {
-        refuse(what, "priority " + std::to_string(rule.priority) +
-                         " outside the source-rule range " +
-                         range_text(owned::source_rule_priority_first, owned::rule_priority_last));
+    if (!owned::source_rule_priorities.contains(rule.priority)) {
+        refuse(what, "priority " + to_string(rule.priority) + " outside the source-rule range " +
+                         range_text(owned::source_rule_priorities));
     }
     check_owned_table(what, rule.table);
 }
 
 void check_label(const std::string& what, const LabelRow& row) {
-    if (!owned::is_owned_label(row.label)) {
-        refuse(what, "label " + std::to_string(row.label) + " outside the owned range " +
-                         range_text(owned::label_first, owned::label_last));
+    if (!owned::labels.contains(row.label)) {
+        refuse(what, "label " + to_string(row.label) + " outside the owned range " +
+                         range_text(owned::labels));
     }
 }
 
@@ -221,7 +217,7 @@ void KernelWriter::add_label(const LabelRow& row) {
         const LabelRow* current = find_row(rows, row);
         if (current == nullptr || current->label != row.label) {
             throw KernelError(what + ": " + std::strerror(EEXIST) + " (the row has label " +
-                                  (current ? std::to_string(current->label) : "?") + ")",
+                                  (current ? to_string(current->label) : "?") + ")",
                               EEXIST);
         }
     }
@@ -249,7 +245,7 @@ void KernelWriter::delete_label(const LabelRow& row) {
         LabelRow original = row;
         original.label = *builtin;
         NlMsg msg = build_label_request(RTM_NEWADDRLABEL, NLM_F_CREATE | NLM_F_REPLACE, original);
-        run(msg.get(), what + " (restore built-in label " + std::to_string(*builtin) + ")", {});
+        run(msg.get(), what + " (restore built-in label " + to_string(*builtin) + ")", {});
         return;
     }
     NlMsg msg = build_label_request(RTM_DELADDRLABEL, 0, row);
@@ -268,14 +264,14 @@ OwnedState KernelWriter::dump_owned(const LabelFilter& is_ours) {
     for (const ParsedRule& rule : dump_rules(socket_)) {
         // Both marks: a rule at one of our priorities that another program
         // added (without protocol 196) is not ours to remove.
-        if (!owned::is_owned_rule_priority(rule.spec.priority) ||
+        if (!owned::rule_priorities.contains(rule.spec.priority) ||
             rule.spec.protocol != owned::route_protocol) {
             continue;
         }
         if (is_suppress_rule(rule) && !state.suppress_rule) {
             state.suppress_rule = true;
         } else if (rule.plain && !rule.spec.suppress_prefixlength &&
-                   owned::is_source_rule_priority(rule.spec.priority)) {
+                   owned::source_rule_priorities.contains(rule.spec.priority)) {
             state.rules.push_back(
                 SourceRule{rule.spec.priority, rule.spec.source, rule.spec.table});
         } else {
@@ -293,7 +289,7 @@ OwnedState KernelWriter::dump_owned(const LabelFilter& is_ours) {
 std::vector<LabelRow> KernelWriter::owned_labels(const LabelFilter& is_ours) {
     std::vector<LabelRow> labels;
     for (const LabelRow& row : dump_labels()) {
-        if (owned::is_owned_label(row.label) && (!is_ours || is_ours(row))) {
+        if (owned::labels.contains(row.label) && (!is_ours || is_ours(row))) {
             labels.push_back(row);
         }
     }
@@ -312,7 +308,7 @@ void KernelWriter::remove_owned(const LabelFilter& is_ours) {
         }
     };
     // Rules first, so no traffic is steered into a table being emptied.
-    std::vector<std::uint32_t> priorities = state.other_rules;
+    std::vector<RulePriority> priorities = state.other_rules;
     for (const SourceRule& rule : state.rules) {
         priorities.push_back(rule.priority);
     }
@@ -321,10 +317,10 @@ void KernelWriter::remove_owned(const LabelFilter& is_ours) {
     }
     // One delete per dumped rule: a delete by priority alone removes the
     // first rule at that priority, whatever its shape.
-    for (std::uint32_t priority : priorities) {
+    for (RulePriority priority : priorities) {
         attempt([&] {
             NlMsg msg = build_rule_delete_by_priority(priority, owned::route_protocol);
-            run(msg.get(), "delete rule at priority " + std::to_string(priority), {ENOENT, ESRCH});
+            run(msg.get(), "delete rule at priority " + to_string(priority), {ENOENT, ESRCH});
         });
     }
     for (const PathRoute& route : state.routes) {
@@ -354,7 +350,7 @@ std::vector<PathRoute> KernelWriter::kernel_ra_default_routes(int ifindex) {
     for (const DumpedRoute& dumped : dump_routes(socket_)) {
         const PathRoute& route = dumped.route;
         if (dumped.protocol == RTPROT_RA && dumped.type == RTN_UNICAST &&
-            route.table == RT_TABLE_MAIN && route.destination.length() == 0 &&
+            route.table == TableId{RT_TABLE_MAIN} && route.destination.length() == 0 &&
             route.source.length() == 0 && route.ifindex == ifindex) {
             routes.push_back(route);
         }
@@ -365,7 +361,7 @@ std::vector<PathRoute> KernelWriter::kernel_ra_default_routes(int ifindex) {
 
 void KernelWriter::delete_ra_default_route(const PathRoute& route) {
     const std::string what = "delete RA default route " + describe(route);
-    if (route.table != RT_TABLE_MAIN || route.destination.length() != 0) {
+    if (route.table != TableId{RT_TABLE_MAIN} || route.destination.length() != 0) {
         refuse(what, "not a default route in the main table");
     }
     NlMsg msg = build_route_request(RTM_DELROUTE, 0, route, RTPROT_RA);

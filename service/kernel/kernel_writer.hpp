@@ -1,7 +1,7 @@
 // KernelWriter: the only code in multi6d that changes kernel routing state
 // (routes, policy rules, address labels), DESIGN.md §3 steps 2-3 and §5.
 //
-// Everything it writes carries an owned mark (owned_marks.hpp): routes have
+// Everything it writes carries an owned mark (policy/owned_ids.hpp): routes have
 // protocol 196 and live in tables 6600-6855, rules have priorities
 // 6600-6855, label rows have labels 6600-6855. Requests outside those
 // ranges are refused, so dump_owned() always finds everything written.

@@ -20,8 +20,8 @@ std::string link_label(int ifindex) {
     return name;
 }
 
-std::map<Prefix, std::uint32_t> by_prefix(const std::set<LabelRow>& rows) {
-    std::map<Prefix, std::uint32_t> m;
+std::map<Prefix, AddressLabel> by_prefix(const std::set<LabelRow>& rows) {
+    std::map<Prefix, AddressLabel> m;
     for (const auto& row : rows) {
         m[row.prefix] = row.label;
     }

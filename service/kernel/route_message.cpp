@@ -59,7 +59,7 @@ NlMsg build_route_request(int type, int flags, const PathRoute& route, std::uint
         throw KernelError("route message: out of memory", ENOMEM);
     }
     rtnl_route_set_family(object.get(), AF_INET6);
-    rtnl_route_set_table(object.get(), route.table);
+    rtnl_route_set_table(object.get(), route.table.value);
     rtnl_route_set_protocol(object.get(), protocol);
     rtnl_route_set_type(object.get(), RTN_UNICAST);
     rtnl_route_set_priority(object.get(), route.metric);
@@ -100,7 +100,7 @@ std::vector<DumpedRoute> parse_route(nlmsghdr* hdr) {
     DumpedRoute base;
     base.protocol = rtnl_route_get_protocol(raw);
     base.type = rtnl_route_get_type(raw);
-    base.route.table = rtnl_route_get_table(raw);
+    base.route.table = TableId{rtnl_route_get_table(raw)};
     base.route.metric = rtnl_route_get_priority(raw);
     base.route.destination = to_prefix(rtnl_route_get_dst(raw));
     base.route.source = to_prefix(rtnl_route_get_src(raw));

@@ -73,10 +73,10 @@ const std::string admin_text =
 // on the global path.
 GaiInput kernel_rows(bool ipv6_down) {
     GaiInput input;
-    input.labels = {LabelRow{*Prefix::parse("fd00:6a1::/64"), 6601, 0},
-                    LabelRow{*Prefix::parse("2001:db8:6a2::/64"), 6602, 0},
-                    LabelRow{*Prefix::parse("2000::/3"), 6602, 0},
-                    LabelRow{*Prefix::parse("2001:db8:9::/48"), 6601, 0}};
+    input.labels = {LabelRow{*Prefix::parse("fd00:6a1::/64"), AddressLabel{6601}, 0},
+                    LabelRow{*Prefix::parse("2001:db8:6a2::/64"), AddressLabel{6602}, 0},
+                    LabelRow{*Prefix::parse("2000::/3"), AddressLabel{6602}, 0},
+                    LabelRow{*Prefix::parse("2001:db8:9::/48"), AddressLabel{6601}, 0}};
     input.ipv6_down = ipv6_down;
     return input;
 }

@@ -24,7 +24,7 @@
 
 #include "kernel_writer.hpp"
 #include "netns_test.hpp"
-#include "owned_marks.hpp"
+#include "owned_ids.hpp"
 #include "sysctl_store.hpp"
 
 namespace multi6d {
@@ -114,7 +114,8 @@ class KernelWriterTest : public ::testing::Test {
     }
 
     PathRoute default_route(std::uint32_t table, const char* gateway) {
-        return PathRoute{table, pfx("::/0"), addr(gateway), ifindex(link_a), 1024, Prefix{}};
+        return PathRoute{TableId{table},  pfx("::/0"), addr(gateway),
+                         ifindex(link_a), 1024,        Prefix{}};
     }
 
     KernelWriter writer;
@@ -142,8 +143,8 @@ TEST_F(KernelWriterTest, AddRouteReplacesTheGatewayOfTheSameRoute) {
 }
 
 TEST_F(KernelWriterTest, SourceSpecificRouteRoundTrips) {
-    PathRoute route{6603, pfx("2001:db8:c::/48"), addr("fe80::c"), ifindex(link_a),
-                    100,  pfx("2001:db8:a::/64")};
+    PathRoute route{TableId{6603}, pfx("2001:db8:c::/48"), addr("fe80::c"), ifindex(link_a),
+                    100,           pfx("2001:db8:a::/64")};
     writer.add_route(route);
     const auto shown = lines(must("ip -6 route show table 6603 proto 196"));
     ASSERT_EQ(shown.size(), 1U);
@@ -201,14 +202,15 @@ TEST_F(KernelWriterTest, RouteErrorCarriesTheKernelsExplanation) {
 
 TEST_F(KernelWriterTest, RefusesTablesOutsideTheOwnedRange) {
     EXPECT_THROW(writer.add_route(default_route(254, "fe80::a")), KernelError);
-    EXPECT_THROW(writer.add_route(default_route(owned::table_last + 1, "fe80::a")), KernelError);
+    EXPECT_THROW(writer.add_route(default_route(owned::tables.last.value + 1, "fe80::a")),
+                 KernelError);
     EXPECT_TRUE(lines(must("ip -6 route show table all proto 196")).empty());
 }
 
 // --- rules -------------------------------------------------------------------
 
 TEST_F(KernelWriterTest, SourceRuleAddAndDeleteAreIdempotent) {
-    const SourceRule rule{6601, pfx("2001:db8:a::/64"), 6601};
+    const SourceRule rule{RulePriority{6601}, pfx("2001:db8:a::/64"), TableId{6601}};
     writer.add_rule(rule);
     writer.add_rule(rule);
     auto shown = rules_at(6601);
@@ -221,11 +223,14 @@ TEST_F(KernelWriterTest, SourceRuleAddAndDeleteAreIdempotent) {
 }
 
 TEST_F(KernelWriterTest, RefusesRulesOutsideTheSourceRuleRange) {
-    EXPECT_THROW(writer.add_rule({owned::suppress_rule_priority, pfx("2001:db8:a::/64"), 6601}),
+    EXPECT_THROW(
+        writer.add_rule({owned::suppress_rule_priority, pfx("2001:db8:a::/64"), TableId{6601}}),
+        KernelError);
+    EXPECT_THROW(writer.add_rule({RulePriority{100}, pfx("2001:db8:a::/64"), TableId{6601}}),
                  KernelError);
-    EXPECT_THROW(writer.add_rule({100, pfx("2001:db8:a::/64"), 6601}), KernelError);
-    EXPECT_THROW(writer.add_rule({6601, pfx("2001:db8:a::/64"), 254}), KernelError);
-    EXPECT_TRUE(rules_at(owned::suppress_rule_priority).empty());
+    EXPECT_THROW(writer.add_rule({RulePriority{6601}, pfx("2001:db8:a::/64"), TableId{254}}),
+                 KernelError);
+    EXPECT_TRUE(rules_at(owned::suppress_rule_priority.value).empty());
     EXPECT_TRUE(rules_at(100).empty());
     EXPECT_TRUE(rules_at(6601).empty());
 }
@@ -248,14 +253,14 @@ TEST_F(KernelWriterTest, SuppressRule) {
 // --- labels ------------------------------------------------------------------
 
 TEST_F(KernelWriterTest, LabelAddReplaceDelete) {
-    const LabelRow row{pfx("2001:db8:a::/64"), 6601};
+    const LabelRow row{pfx("2001:db8:a::/64"), AddressLabel{6601}};
     writer.add_label(row);
     writer.add_label(row);  // same row again: fine
     EXPECT_EQ(lines_with(must("ip addrlabel list"), "prefix 2001:db8:a::/64 label 6601").size(),
               1U);
 
     try {
-        writer.add_label({row.prefix, 6602});
+        writer.add_label({row.prefix, AddressLabel{6602}});
         FAIL() << "add over a row with another label succeeded";
     } catch (const KernelError& error) {
         EXPECT_EQ(error.error_number(), EEXIST);
@@ -263,30 +268,30 @@ TEST_F(KernelWriterTest, LabelAddReplaceDelete) {
         EXPECT_THAT(error.what(), HasSubstr("label 6601"));
     }
 
-    writer.replace_label({row.prefix, 6602});
+    writer.replace_label({row.prefix, AddressLabel{6602}});
     EXPECT_TRUE(lines_with(must("ip addrlabel list"), "label 6601").empty());
     EXPECT_EQ(lines_with(must("ip addrlabel list"), "prefix 2001:db8:a::/64 label 6602").size(),
               1U);
 
     writer.delete_label(row);  // label 6601 no longer there: row stays
     EXPECT_EQ(lines_with(must("ip addrlabel list"), "prefix 2001:db8:a::/64").size(), 1U);
-    writer.delete_label({row.prefix, 6602});
+    writer.delete_label({row.prefix, AddressLabel{6602}});
     EXPECT_TRUE(lines_with(must("ip addrlabel list"), "2001:db8:a::/64").empty());
-    EXPECT_NO_THROW(writer.delete_label({row.prefix, 6602}));
+    EXPECT_NO_THROW(writer.delete_label({row.prefix, AddressLabel{6602}}));
 }
 
 TEST_F(KernelWriterTest, DeletingALabelOnABuiltinRowRestoresIt) {
     const auto before = sorted_labels();
     ASSERT_EQ(lines_with(must("ip addrlabel list"), "prefix ::/0 label 1").size(), 1U);
-    writer.replace_label({pfx("::/0"), 6603});
+    writer.replace_label({pfx("::/0"), AddressLabel{6603}});
     EXPECT_EQ(lines_with(must("ip addrlabel list"), "prefix ::/0 label 6603").size(), 1U);
-    writer.delete_label({pfx("::/0"), 6603});
+    writer.delete_label({pfx("::/0"), AddressLabel{6603}});
     EXPECT_EQ(sorted_labels(), before);
 }
 
 TEST_F(KernelWriterTest, RefusesLabelsOutsideTheOwnedRange) {
-    EXPECT_THROW(writer.add_label({pfx("2001:db8:a::/64"), 5}), KernelError);
-    EXPECT_THROW(writer.replace_label({pfx("::/0"), 2}), KernelError);
+    EXPECT_THROW(writer.add_label({pfx("2001:db8:a::/64"), AddressLabel{5}}), KernelError);
+    EXPECT_THROW(writer.replace_label({pfx("::/0"), AddressLabel{2}}), KernelError);
     EXPECT_TRUE(lines_with(must("ip addrlabel list"), "2001:db8:a::/64").empty());
     EXPECT_EQ(lines_with(must("ip addrlabel list"), "prefix ::/0 label 1").size(), 1U);
 }
@@ -298,14 +303,17 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
     OwnedState expected;
     expected.routes = {
         default_route(6601, "fe80::a"),
-        {6602, pfx("2001:db8:c::/48"), addr("fe80::b"), ifindex(link_a), 100, Prefix{}},
-        {6603, pfx("::/0"), addr("fe80::c"), ifindex(link_b), 1024, pfx("2001:db8:b::/64")},
+        {TableId{6602}, pfx("2001:db8:c::/48"), addr("fe80::b"), ifindex(link_a), 100, Prefix{}},
+        {TableId{6603}, pfx("::/0"), addr("fe80::c"), ifindex(link_b), 1024,
+         pfx("2001:db8:b::/64")},
     };
-    expected.rules = {{6601, pfx("2001:db8:a::/64"), 6601}, {6602, pfx("2001:db8:b::/64"), 6602}};
+    expected.rules = {{RulePriority{6601}, pfx("2001:db8:a::/64"), TableId{6601}},
+                      {RulePriority{6602}, pfx("2001:db8:b::/64"), TableId{6602}}};
     expected.suppress_rule = true;
-    expected.other_rules = {6701};
-    expected.labels = {
-        {pfx("::/0"), 6601}, {pfx("2001:db8:a::/64"), 6601}, {pfx("2001:db8:b::/64"), 6602}};
+    expected.other_rules = {RulePriority{6701}};
+    expected.labels = {{pfx("::/0"), AddressLabel{6601}},
+                       {pfx("2001:db8:a::/64"), AddressLabel{6601}},
+                       {pfx("2001:db8:b::/64"), AddressLabel{6602}}};
     for (const PathRoute& route : expected.routes) {
         writer.add_route(route);
     }
@@ -313,9 +321,9 @@ TEST_F(KernelWriterTest, DumpFindsExactlyWhatIsOwnedAndRemoveLeavesTheRest) {
         writer.add_rule(rule);
     }
     writer.add_suppress_rule();
-    writer.add_label({pfx("2001:db8:a::/64"), 6601});
-    writer.add_label({pfx("2001:db8:b::/64"), 6602});
-    writer.replace_label({pfx("::/0"), 6601});
+    writer.add_label({pfx("2001:db8:a::/64"), AddressLabel{6601}});
+    writer.add_label({pfx("2001:db8:b::/64"), AddressLabel{6602}});
+    writer.replace_label({pfx("::/0"), AddressLabel{6601}});
 
     // Foreign state: another protocol in an owned table, another protocol in
     // main, rules and labels just outside the ranges, a rule inside the range
@@ -369,8 +377,8 @@ TEST_F(KernelWriterTest, FindsAndDeletesTheKernelsRaDefaultRoutes) {
     must("ip -6 route add default via fe80::1 dev m6dk0 proto ra metric 1024");
     must("ip -6 route add default via fe80::2 dev m6dk0 proto static metric 100");
     must("ip -6 route add default via fe80::3 dev m6dk1 proto ra metric 1030");
-    const PathRoute expected{RT_TABLE_MAIN,   pfx("::/0"), addr("fe80::1"),
-                             ifindex(link_a), 1024,        Prefix{}};
+    const PathRoute expected{TableId{RT_TABLE_MAIN}, pfx("::/0"), addr("fe80::1"),
+                             ifindex(link_a),        1024,        Prefix{}};
     const auto found = writer.kernel_ra_default_routes(ifindex(link_a));
     ASSERT_EQ(found, std::vector<PathRoute>{expected});
     writer.delete_ra_default_route(found[0]);

@@ -90,7 +90,7 @@ class FakeKernel final : public OwnedKernelPort {
     }
 
     // The label the generic destinations (2000::/3) carry, if any.
-    std::optional<std::uint32_t> generic_label() const {
+    std::optional<AddressLabel> generic_label() const {
         for (const LabelRow& row : held.labels) {
             if (row.prefix == *Prefix::parse("2000::/3")) {
                 return row.label;
@@ -98,7 +98,7 @@ class FakeKernel final : public OwnedKernelPort {
         }
         return std::nullopt;
     }
-    std::optional<std::uint32_t> label_of(const Prefix& prefix) const {
+    std::optional<AddressLabel> label_of(const Prefix& prefix) const {
         for (const LabelRow& row : held.labels) {
             if (row.prefix == prefix) {
                 return row.label;

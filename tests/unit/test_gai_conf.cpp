@@ -23,7 +23,7 @@ Prefix P(const char* text) {
 }
 
 LabelRow row(const char* prefix, std::uint32_t label, int ifindex = 0) {
-    return LabelRow{P(prefix), label, ifindex};
+    return LabelRow{P(prefix), AddressLabel{label}, ifindex};
 }
 
 // A two-path host as decide_routing() labels it: each path prefix its own
@@ -96,7 +96,7 @@ TEST(GaiRender, LabelsAreTheCompleteRfc6724TablePlusTheKernelRows) {
     // must be there, and multi6d's rows with the kernel's numbers.
     std::map<Prefix, std::uint32_t> expected = rfc6724_labels;
     for (const LabelRow& r : two_paths()) {
-        expected[r.prefix] = r.label;
+        expected[r.prefix] = r.label.value;
     }
     const GaiBlock block = render(two_paths(), false);
     EXPECT_EQ(rows_of(block.text, "label"), expected);

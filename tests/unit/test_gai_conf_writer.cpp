@@ -36,9 +36,9 @@ struct stat status_of(const fs::path& path) {
 }
 
 GaiInput two_paths(bool down = false) {
-    return GaiInput{{LabelRow{*Prefix::parse("2001:db8:1::/64"), 6601, 0},
-                     LabelRow{*Prefix::parse("2001:db8:2::/64"), 6602, 0},
-                     LabelRow{*Prefix::parse("2000::/3"), 6601, 0}},
+    return GaiInput{{LabelRow{*Prefix::parse("2001:db8:1::/64"), AddressLabel{6601}, 0},
+                     LabelRow{*Prefix::parse("2001:db8:2::/64"), AddressLabel{6602}, 0},
+                     LabelRow{*Prefix::parse("2000::/3"), AddressLabel{6601}, 0}},
                     down};
 }
 

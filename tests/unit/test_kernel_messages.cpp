@@ -8,7 +8,7 @@
 
 #include "addrlabel.hpp"
 #include "fib_rule.hpp"
-#include "owned_marks.hpp"
+#include "owned_ids.hpp"
 #include "route_message.hpp"
 
 namespace multi6d {
@@ -20,9 +20,9 @@ Prefix pfx(const char* text) {
 
 TEST(RuleMessage, SourceRuleRoundTrips) {
     RuleSpec spec;
-    spec.priority = 6601;
+    spec.priority = RulePriority{6601};
     spec.source = pfx("2001:db8:a::/64");
-    spec.table = 6601;  // above 255: travels in FRA_TABLE
+    spec.table = TableId{6601};  // above 255: travels in FRA_TABLE
     spec.protocol = owned::route_protocol;
     NlMsg msg = build_rule_request(RTM_NEWRULE, NLM_F_CREATE, spec);
     const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
@@ -34,7 +34,7 @@ TEST(RuleMessage, SourceRuleRoundTrips) {
 TEST(RuleMessage, SuppressRuleRoundTrips) {
     RuleSpec spec;
     spec.priority = owned::suppress_rule_priority;
-    spec.table = RT_TABLE_MAIN;
+    spec.table = TableId{RT_TABLE_MAIN};
     spec.suppress_prefixlength = 0;
     NlMsg msg = build_rule_request(RTM_NEWRULE, NLM_F_CREATE, spec);
     const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
@@ -46,8 +46,8 @@ TEST(RuleMessage, SuppressRuleRoundTrips) {
 TEST(RuleMessage, UnsetSuppressPrefixlengthReadsAsAbsent) {
     // The kernel always sends FRA_SUPPRESS_PREFIXLEN, -1 when not set.
     RuleSpec spec;
-    spec.priority = 6602;
-    spec.table = 6602;
+    spec.priority = RulePriority{6602};
+    spec.table = TableId{6602};
     spec.suppress_prefixlength = 0xffffffffU;
     NlMsg msg = build_rule_request(RTM_NEWRULE, 0, spec);
     const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
@@ -58,32 +58,32 @@ TEST(RuleMessage, UnsetSuppressPrefixlengthReadsAsAbsent) {
 
 TEST(RuleMessage, AnyOtherAttributeMakesARuleNotPlain) {
     RuleSpec spec;
-    spec.priority = 6700;
-    spec.table = 6601;
+    spec.priority = RulePriority{6700};
+    spec.table = TableId{6601};
     NlMsg msg = build_rule_request(RTM_NEWRULE, 0, spec);
     ASSERT_EQ(nla_put_u32(msg.get(), FRA_FWMARK, 1), 0);
     const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
     ASSERT_TRUE(parsed);
     EXPECT_FALSE(parsed->plain);
-    EXPECT_EQ(parsed->spec.priority, 6700U);
+    EXPECT_EQ(parsed->spec.priority, RulePriority{6700});
 }
 
 TEST(RuleMessage, DeleteByPriorityCarriesOnlyThePriority) {
-    NlMsg msg = build_rule_delete_by_priority(6650);
+    NlMsg msg = build_rule_delete_by_priority(RulePriority{6650});
     const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
     // parse_rule() wants RTM_NEWRULE; a delete request is RTM_DELRULE.
     EXPECT_FALSE(parsed);
     nlmsg_hdr(msg.get())->nlmsg_type = RTM_NEWRULE;
     const auto as_dump = parse_rule(nlmsg_hdr(msg.get()));
     ASSERT_TRUE(as_dump);
-    EXPECT_EQ(as_dump->spec.priority, 6650U);
-    EXPECT_EQ(as_dump->spec.table, 0U);
+    EXPECT_EQ(as_dump->spec.priority, RulePriority{6650});
+    EXPECT_EQ(as_dump->spec.table, TableId{0});
     EXPECT_EQ(as_dump->spec.source.length(), 0U);
     EXPECT_EQ(as_dump->spec.protocol, 0);
 }
 
 TEST(LabelMessage, RoundTrips) {
-    const LabelRow row{pfx("2001:db8:a::/64"), 6601, 3};
+    const LabelRow row{pfx("2001:db8:a::/64"), AddressLabel{6601}, 3};
     NlMsg msg = build_label_request(RTM_NEWADDRLABEL, NLM_F_CREATE | NLM_F_REPLACE, row);
     const auto parsed = parse_label(nlmsg_hdr(msg.get()));
     ASSERT_TRUE(parsed);
@@ -91,20 +91,20 @@ TEST(LabelMessage, RoundTrips) {
 }
 
 TEST(LabelMessage, BuiltinTableMatchesLinux) {
-    EXPECT_EQ(builtin_label(pfx("::/0")), 1U);
-    EXPECT_EQ(builtin_label(pfx("::1/128")), 0U);
-    EXPECT_EQ(builtin_label(Prefix(*Address::parse("::ffff:0:0"), 96)), 4U);
-    EXPECT_EQ(builtin_label(Prefix(*Address::parse("::"), 96)), 3U);
-    EXPECT_EQ(builtin_label(pfx("fc00::/7")), 5U);
-    EXPECT_EQ(builtin_label(pfx("2001::/32")), 6U);
-    EXPECT_EQ(builtin_label(pfx("2001:10::/28")), 7U);
+    EXPECT_EQ(builtin_label(pfx("::/0")), AddressLabel{1});
+    EXPECT_EQ(builtin_label(pfx("::1/128")), AddressLabel{0});
+    EXPECT_EQ(builtin_label(Prefix(*Address::parse("::ffff:0:0"), 96)), AddressLabel{4});
+    EXPECT_EQ(builtin_label(Prefix(*Address::parse("::"), 96)), AddressLabel{3});
+    EXPECT_EQ(builtin_label(pfx("fc00::/7")), AddressLabel{5});
+    EXPECT_EQ(builtin_label(pfx("2001::/32")), AddressLabel{6});
+    EXPECT_EQ(builtin_label(pfx("2001:10::/28")), AddressLabel{7});
     EXPECT_FALSE(builtin_label(pfx("2001:db8::/32")));
     EXPECT_FALSE(builtin_label(pfx("2000::/3")));
 }
 
 TEST(RouteMessage, RoundTrips) {
-    const PathRoute route{6601, pfx("2001:db8:c::/48"), *Address::parse("fe80::a"), 7,
-                          100,  pfx("2001:db8:a::/64")};
+    const PathRoute route{TableId{6601}, pfx("2001:db8:c::/48"), *Address::parse("fe80::a"), 7,
+                          100,           pfx("2001:db8:a::/64")};
     NlMsg msg = build_route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, route,
                                     owned::route_protocol);
     const auto parsed = parse_route(nlmsg_hdr(msg.get()));
@@ -115,7 +115,7 @@ TEST(RouteMessage, RoundTrips) {
 }
 
 TEST(RouteMessage, DefaultRouteWithoutGatewayRoundTrips) {
-    const PathRoute route{6855, pfx("::/0"), Address{}, 2, 1024, Prefix{}};
+    const PathRoute route{TableId{6855}, pfx("::/0"), Address{}, 2, 1024, Prefix{}};
     NlMsg msg = build_route_request(RTM_NEWROUTE, NLM_F_CREATE, route, owned::route_protocol);
     const auto parsed = parse_route(nlmsg_hdr(msg.get()));
     ASSERT_EQ(parsed.size(), 1U);

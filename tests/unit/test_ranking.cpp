@@ -190,9 +190,9 @@ TEST(RankPairs, PreferenceChangesTheOrder) {
 // unbound connect() would use it.
 TEST(RankPairs, AppliedLabelsDecideBeforePerformance) {
     const std::set<LabelRow> labels = {
-        {test::prefix("2001:db8:a::/64"), 1001},
-        {test::prefix("2001:db8:b::/64"), 1002},
-        {test::prefix("2000::/3"), 1001},
+        {test::prefix("2001:db8:a::/64"), AddressLabel{1001}},
+        {test::prefix("2001:db8:b::/64"), AddressLabel{1002}},
+        {test::prefix("2000::/3"), AddressLabel{1001}},
     };
     const PolicyTable table = applied_policy_table(PolicyTable::rfc6724_default(), labels);
     const std::vector<RankCandidate> candidates = {
@@ -240,10 +240,10 @@ TEST(RankPairs, SourcesOfTheOtherFamilyAreNotPaired) {
 // replacement).
 TEST(RankPairs, PathPerformanceReplacesDestinationRules9And10) {
     const std::set<LabelRow> labels = {
-        {test::prefix("2001:db8:a::/64"), 1001},
-        {test::prefix("2001:db8:b::/64"), 1002},
-        {test::prefix("2001:db8:1000::/48"), 1001},
-        {test::prefix("2001:db8:2000::/48"), 1002},
+        {test::prefix("2001:db8:a::/64"), AddressLabel{1001}},
+        {test::prefix("2001:db8:b::/64"), AddressLabel{1002}},
+        {test::prefix("2001:db8:1000::/48"), AddressLabel{1001}},
+        {test::prefix("2001:db8:2000::/48"), AddressLabel{1002}},
     };
     const PolicyTable table = applied_policy_table(PolicyTable::rfc6724_default(), labels);
     std::vector<RankCandidate> candidates = {
@@ -335,9 +335,9 @@ TEST(RankReasonName, SpellsEachKind) {
 
 TEST(AppliedPolicyTable, AddsRowsWithInheritedPrecedence) {
     const std::set<LabelRow> labels = {
-        {test::prefix("2000::/3"), 1001},
-        {test::prefix("fd00:1::/64"), 1002},
-        {test::prefix("2001:db8:c::/64"), 1003, 7},  // per-interface: not multi6d's
+        {test::prefix("2000::/3"), AddressLabel{1001}},
+        {test::prefix("fd00:1::/64"), AddressLabel{1002}},
+        {test::prefix("2001:db8:c::/64"), AddressLabel{1003}, 7},  // per-interface: not multi6d's
     };
     const PolicyTable base = PolicyTable::rfc6724_default();
     const PolicyTable t = applied_policy_table(base, labels);

@@ -24,22 +24,22 @@ class FakeKernel : public KernelPort {
     int unnotified_reads = 0;
 
     void add_route(const PathRoute& r) override {
-        call("add_route " + r.destination.to_string() + " t" + std::to_string(r.table));
+        call("add_route " + r.destination.to_string() + " t" + to_string(r.table));
         std::erase_if(held.routes, [&](const PathRoute& h) {
             return h.table == r.table && h.destination == r.destination && h.metric == r.metric;
         });
         held.routes.insert(r);
     }
     void delete_route(const PathRoute& r) override {
-        call("delete_route " + r.destination.to_string() + " t" + std::to_string(r.table));
+        call("delete_route " + r.destination.to_string() + " t" + to_string(r.table));
         held.routes.erase(r);
     }
     void add_rule(const SourceRule& r) override {
-        call("add_rule " + r.source.to_string() + " p" + std::to_string(r.priority));
+        call("add_rule " + r.source.to_string() + " p" + to_string(r.priority));
         held.rules.insert(r);
     }
     void delete_rule(const SourceRule& r) override {
-        call("delete_rule " + r.source.to_string() + " p" + std::to_string(r.priority));
+        call("delete_rule " + r.source.to_string() + " p" + to_string(r.priority));
         held.rules.erase(r);
     }
     void add_suppress_rule() override {
@@ -51,12 +51,12 @@ class FakeKernel : public KernelPort {
         held.suppress_rule = false;
     }
     void set_label(const LabelRow& r) override {
-        call("set_label " + r.prefix.to_string() + " " + std::to_string(r.label));
+        call("set_label " + r.prefix.to_string() + " " + to_string(r.label));
         std::erase_if(held.labels, [&](const LabelRow& h) { return h.prefix == r.prefix; });
         held.labels.insert(r);
     }
     void delete_label(const LabelRow& r) override {
-        call("delete_label " + r.prefix.to_string() + " " + std::to_string(r.label));
+        call("delete_label " + r.prefix.to_string() + " " + to_string(r.label));
         held.labels.erase(r);
     }
     void take_over_default_routers(int i) override {
@@ -106,10 +106,10 @@ Address A(const char* text) {
 KernelState one_path() {
     KernelState s;
     s.suppress_rule = true;
-    s.routes.insert(PathRoute{6601, P("::/0"), A("fe80::a"), 2, 1024, {}});
-    s.rules.insert(SourceRule{6601, P("2001:db8:a::/64"), 6601});
-    s.labels.insert(LabelRow{P("2001:db8:a::/64"), 6601});
-    s.labels.insert(LabelRow{P("2000::/3"), 6601});
+    s.routes.insert(PathRoute{TableId{6601}, P("::/0"), A("fe80::a"), 2, 1024, {}});
+    s.rules.insert(SourceRule{RulePriority{6601}, P("2001:db8:a::/64"), TableId{6601}});
+    s.labels.insert(LabelRow{P("2001:db8:a::/64"), AddressLabel{6601}});
+    s.labels.insert(LabelRow{P("2000::/3"), AddressLabel{6601}});
     s.managed_links.insert(2);
     return s;
 }
@@ -142,8 +142,8 @@ TEST(Reconciler, ChangedLabelIsReplacedNotDeleted) {
     reconciler.apply(one_path(), start);
     kernel.calls.clear();
     KernelState next = one_path();
-    next.labels.erase(LabelRow{P("2000::/3"), 6601});
-    next.labels.insert(LabelRow{P("2000::/3"), 6602});
+    next.labels.erase(LabelRow{P("2000::/3"), AddressLabel{6601}});
+    next.labels.insert(LabelRow{P("2000::/3"), AddressLabel{6602}});
     reconciler.apply(next, start);
     EXPECT_EQ(kernel.calls, (std::vector<std::string>{"set_label 2000::/3 6602"}));
     EXPECT_EQ(reconciler.applied(), next);
@@ -188,16 +188,16 @@ TEST(Reconciler, EveryKindRemovedBehindItsBackIsRestoredWithOneLineEach) {
     FakeKernel kernel;
     Reconciler reconciler(kernel);
     KernelState want = one_path();
-    want.rules.insert(SourceRule{6855, P("::/0"), 6855});
-    want.routes.insert(PathRoute{6855, P("::/0"), A("fe80::a"), 2, 1024, {}});
+    want.rules.insert(SourceRule{RulePriority{6855}, P("::/0"), TableId{6855}});
+    want.routes.insert(PathRoute{TableId{6855}, P("::/0"), A("fe80::a"), 2, 1024, {}});
     reconciler.apply(want, start);
     ASSERT_EQ(kernel.held, want);
 
-    kernel.held.rules.erase(SourceRule{6601, P("2001:db8:a::/64"), 6601});
-    kernel.held.rules.erase(SourceRule{6855, P("::/0"), 6855});
+    kernel.held.rules.erase(SourceRule{RulePriority{6601}, P("2001:db8:a::/64"), TableId{6601}});
+    kernel.held.rules.erase(SourceRule{RulePriority{6855}, P("::/0"), TableId{6855}});
     kernel.held.suppress_rule = false;
-    kernel.held.routes.erase(PathRoute{6601, P("::/0"), A("fe80::a"), 2, 1024, {}});
-    kernel.held.labels.erase(LabelRow{P("2000::/3"), 6601});
+    kernel.held.routes.erase(PathRoute{TableId{6601}, P("::/0"), A("fe80::a"), 2, 1024, {}});
+    kernel.held.labels.erase(LabelRow{P("2000::/3"), AddressLabel{6601}});
     kernel.held.managed_links.erase(2);  // accept_ra_defrtr=1 by hand
     kernel.calls.clear();
     const auto report = reconciler.apply(want, start + seconds(1));
@@ -232,8 +232,8 @@ TEST(Reconciler, LabelChangedBySomeoneElseIsSetBack) {
     FakeKernel kernel;
     Reconciler reconciler(kernel);
     reconciler.apply(one_path(), start);
-    kernel.held.labels.erase(LabelRow{P("2000::/3"), 6601});
-    kernel.held.labels.insert(LabelRow{P("2000::/3"), 6700});
+    kernel.held.labels.erase(LabelRow{P("2000::/3"), AddressLabel{6601}});
+    kernel.held.labels.insert(LabelRow{P("2000::/3"), AddressLabel{6700}});
     kernel.calls.clear();
     const auto report = reconciler.apply(one_path(), start);
     EXPECT_EQ(kernel.calls, (std::vector<std::string>{"set_label 2000::/3 6601"}));
@@ -246,8 +246,8 @@ TEST(Reconciler, LabelChangedBySomeoneElseIsSetBack) {
 // kernel, not against a record.
 TEST(Reconciler, OwnedStateItDoesNotWantIsDeletedWhereverItCameFrom) {
     FakeKernel kernel;
-    kernel.held.rules.insert(SourceRule{6700, P("2001:db8:9::/64"), 6700});
-    kernel.held.labels.insert(LabelRow{P("2001:db8:9::/64"), 6700});
+    kernel.held.rules.insert(SourceRule{RulePriority{6700}, P("2001:db8:9::/64"), TableId{6700}});
+    kernel.held.labels.insert(LabelRow{P("2001:db8:9::/64"), AddressLabel{6700}});
     Reconciler reconciler(kernel);
     const auto report = reconciler.apply(one_path(), start);
     EXPECT_EQ(kernel.held, one_path());
@@ -275,9 +275,9 @@ TEST(Reconciler, UnnotifiedDriftSeesLabelsAndSysctlsOnly) {
     reconciler.apply(one_path(), start);
     const int reads = kernel.reads;
     EXPECT_FALSE(reconciler.unnotified_drift(start));
-    kernel.held.labels.erase(LabelRow{P("2000::/3"), 6601});
+    kernel.held.labels.erase(LabelRow{P("2000::/3"), AddressLabel{6601}});
     EXPECT_TRUE(reconciler.unnotified_drift(start));
-    kernel.held.labels.insert(LabelRow{P("2000::/3"), 6601});
+    kernel.held.labels.insert(LabelRow{P("2000::/3"), AddressLabel{6601}});
     EXPECT_FALSE(reconciler.unnotified_drift(start));
     kernel.held.managed_links.clear();
     EXPECT_TRUE(reconciler.unnotified_drift(start));
@@ -293,7 +293,7 @@ TEST(Reconciler, FightIsLoggedOnceAsConflictAndBackedOffExponentially) {
     FakeKernel kernel;
     Reconciler reconciler(kernel);
     reconciler.apply(one_path(), start);
-    const SourceRule rule{6601, P("2001:db8:a::/64"), 6601};
+    const SourceRule rule{RulePriority{6601}, P("2001:db8:a::/64"), TableId{6601}};
     std::vector<std::string> repairs;
     std::vector<std::string> conflicts;
     int restores = 0;
@@ -332,7 +332,7 @@ TEST(Reconciler, HeldOffObjectComesBackWhenTheHoldEndsAndIsForgivenLater) {
     FakeKernel kernel;
     Reconciler reconciler(kernel);
     reconciler.apply(one_path(), start);
-    const SourceRule rule{6601, P("2001:db8:a::/64"), 6601};
+    const SourceRule rule{RulePriority{6601}, P("2001:db8:a::/64"), TableId{6601}};
     auto now = start;
     for (int i = 0; i < 4; ++i) {
         now += seconds(1);

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "policy_test_util.hpp"
@@ -22,7 +23,7 @@ constexpr int eth1 = 3;
 
 // The label the kernel's policy table (our rows only) gives a destination:
 // longest match, as RFC 6724 §2.1 looks it up.
-std::optional<std::uint32_t> label_for(const KernelState& s, std::string_view destination) {
+std::optional<AddressLabel> label_for(const KernelState& s, std::string_view destination) {
     const Address d = addr(destination);
     const LabelRow* best = nullptr;
     for (const auto& row : s.labels) {
@@ -31,10 +32,10 @@ std::optional<std::uint32_t> label_for(const KernelState& s, std::string_view de
             best = &row;
         }
     }
-    return best == nullptr ? std::nullopt : std::optional<std::uint32_t>(best->label);
+    return best == nullptr ? std::nullopt : std::optional<AddressLabel>(best->label);
 }
 
-std::vector<PathRoute> routes_in(const KernelState& s, std::uint32_t table) {
+std::vector<PathRoute> routes_in(const KernelState& s, TableId table) {
     std::vector<PathRoute> out;
     std::ranges::copy_if(s.routes, std::back_inserter(out),
                          [&](const PathRoute& r) { return r.table == table; });
@@ -68,8 +69,8 @@ class Rule55Test : public ::testing::Test {
     PathKey key_a() const { return {eth0, pfx("2001:db8:0:a020::/64"), addr("fe80::a")}; }
     PathKey key_b() const { return {eth0, pfx("2001:db8:0:b020::/64"), addr("fe80::b")}; }
     KernelState decide() { return decide_routing(model, inputs, ids); }
-    std::uint32_t table(const PathKey& k) const { return ids.tables.find(k).value(); }
-    std::uint32_t label(std::string_view prefix) const {
+    TableId table(const PathKey& k) const { return ids.tables.find(k).value(); }
+    AddressLabel label(std::string_view prefix) const {
         return ids.labels.find(pfx(prefix)).value();
     }
 
@@ -86,16 +87,18 @@ TEST_F(Rule55Test, EachPrefixRoutesViaItsRouterAndRioPicksItsSource) {
     const auto lb = label("2001:db8:0:b020::/64");
     ASSERT_NE(ta, tb);
     ASSERT_NE(la, lb);
-    for (auto id : {ta, tb, la, lb}) {
-        EXPECT_GE(id, first_owned_id);
-        EXPECT_LE(id, last_owned_id);
+    for (TableId id : {ta, tb}) {
+        EXPECT_TRUE(owned::path_tables.contains(id));
+    }
+    for (AddressLabel id : {la, lb}) {
+        EXPECT_TRUE(owned::path_labels.contains(id));
     }
 
     EXPECT_TRUE(s.suppress_rule);
     EXPECT_EQ(s.managed_links, std::set<int>{eth0});
-    EXPECT_EQ(s.rules, (std::set<SourceRule>{{6601, pfx("2001:db8:0:a020::/64"), ta},
-                                             {6602, pfx("2001:db8:0:b020::/64"), tb},
-                                             {6855, pfx("::/0"), 6855}}));
+    EXPECT_EQ(s.rules, (std::set<SourceRule>{{RulePriority{6601}, pfx("2001:db8:0:a020::/64"), ta},
+                                             {RulePriority{6602}, pfx("2001:db8:0:b020::/64"), tb},
+                                             {RulePriority{6855}, pfx("::/0"), TableId{6855}}}));
     EXPECT_EQ(routes_in(s, ta),
               (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}}}));
     EXPECT_EQ(routes_in(s, tb),
@@ -104,13 +107,13 @@ TEST_F(Rule55Test, EachPrefixRoutesViaItsRouterAndRioPicksItsSource) {
                   {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
     EXPECT_EQ(path_routes(s).size(), 3U);
     // Unbound lookups: each label row's destinations via its path's router.
-    EXPECT_EQ(routes_in(s, 6855),
+    EXPECT_EQ(routes_in(s, TableId{6855}),
               (std::vector<PathRoute>{
-                  {6855, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}},
-                  {6855, pfx("2000::/3"), addr("fe80::a"), eth0, 1024, {}},
-                  {6855, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}},
-                  {6855, pfx("2001:db8:0:a020::/64"), addr("fe80::a"), eth0, 1024, {}},
-                  {6855, pfx("2001:db8:0:b020::/64"), addr("fe80::b"), eth0, 1024, {}}}));
+                  {TableId{6855}, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}},
+                  {TableId{6855}, pfx("2000::/3"), addr("fe80::a"), eth0, 1024, {}},
+                  {TableId{6855}, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}},
+                  {TableId{6855}, pfx("2001:db8:0:a020::/64"), addr("fe80::a"), eth0, 1024, {}},
+                  {TableId{6855}, pfx("2001:db8:0:b020::/64"), addr("fe80::b"), eth0, 1024, {}}}));
     expect_exits_agree(s, {addr("2001:db8:0:1234::101"), addr("2001:db8:0:6666::61"),
                            addr("3fff::1"), addr("2001:db8:0:b020::9")});
     // Outside every row (fc00::/7 keeps the kernel's label): the generic path.
@@ -196,8 +199,8 @@ TEST_F(Rule55Test, IdsAreStableAcrossCalls) {
     // New keys get the lowest free id, in key order (a020 sorts before b020).
     const auto ta = table(key_a());
     const auto tb = table(key_b());
-    EXPECT_EQ(ta, 6601U);
-    EXPECT_EQ(tb, 6602U);
+    EXPECT_EQ(ta, TableId{6601});
+    EXPECT_EQ(tb, TableId{6602});
     const auto la = label("2001:db8:0:a020::/64");
     const auto lb = label("2001:db8:0:b020::/64");
     // A new path whose key sorts first must not shift the others' ids.
@@ -210,13 +213,13 @@ TEST_F(Rule55Test, IdsAreStableAcrossCalls) {
     const PathKey key_new{1, pfx("2001:db8:0:1::/64"), addr("fe80::1")};
     EXPECT_EQ(table(key_a()), ta);
     EXPECT_EQ(table(key_b()), tb);
-    EXPECT_EQ(table(key_new), 6603U);
+    EXPECT_EQ(table(key_new), TableId{6603});
     EXPECT_EQ(label("2001:db8:0:a020::/64"), la);
     EXPECT_EQ(label("2001:db8:0:b020::/64"), lb);
     // Rule priorities follow the prefix order, so the new rule comes first.
     EXPECT_EQ(s.rules.begin()->source, pfx("2001:db8:0:1::/64"));
-    EXPECT_EQ(s.rules.begin()->priority, 6601U);
-    EXPECT_EQ(s.rules.begin()->table, 6603U);
+    EXPECT_EQ(s.rules.begin()->priority, RulePriority{6601});
+    EXPECT_EQ(s.rules.begin()->table, TableId{6603});
     EXPECT_EQ(decide(), s);
 
     // A vanished path releases its ids; a later new key reuses the lowest.
@@ -225,7 +228,7 @@ TEST_F(Rule55Test, IdsAreStableAcrossCalls) {
     EXPECT_EQ(ids.tables.find(key_a()), std::nullopt);
     EXPECT_EQ(ids.labels.find(pfx("2001:db8:0:a020::/64")), std::nullopt);
     EXPECT_EQ(table(key_b()), tb);
-    EXPECT_EQ(table(key_new), 6603U);
+    EXPECT_EQ(table(key_new), TableId{6603});
     model.set_address(eth0, host_address("2001:db8:0:c020::41"), t0);
     auto c = ra("fe80::c", 1800);
     c.prefixes.push_back(pio("2001:db8:0:c020::/64", 600, 600));
@@ -336,7 +339,7 @@ TEST(RoutingDecision, TwoRoutersForOnePrefixAndCompetingRios) {
     ASSERT_EQ(for5.size(), 2U);
     EXPECT_EQ(for5[0].table, *ids.tables.find({eth0, pfx("2001:db8:5::/64"), addr("fe80::2")}));
     EXPECT_EQ(for5[1].table, *ids.tables.find({eth0, pfx("2001:db8:5::/64"), addr("fe80::1")}));
-    EXPECT_EQ(for5[0].priority + 1, for5[1].priority);
+    EXPECT_EQ(for5[0].priority.value + 1, for5[1].priority.value);
     // Higher RIO preference wins: r1's lowest prefix, 3::/64.
     EXPECT_EQ(label_for(s, "2001:db8:77::1"), l3);
     // Equal RIO preference: the higher router preference (r2) wins.
@@ -353,19 +356,19 @@ TEST(RoutingDecision, TwoRoutersForOnePrefixAndCompetingRios) {
 }
 
 TEST(OwnedIdAllocator, StableLowestFreeAndBounded) {
-    OwnedIdAllocator<int> ids(10, 12);
+    OwnedIdAllocator<int, TableId> ids({TableId{10}, TableId{12}});
     ids.assign({5, 7});
-    EXPECT_EQ(ids.find(5), 10U);
-    EXPECT_EQ(ids.find(7), 11U);
+    EXPECT_EQ(ids.find(5), TableId{10});
+    EXPECT_EQ(ids.find(7), TableId{11});
     ids.assign({1, 5, 7});
-    EXPECT_EQ(ids.find(1), 12U);
-    EXPECT_EQ(ids.find(5), 10U);
+    EXPECT_EQ(ids.find(1), TableId{12});
+    EXPECT_EQ(ids.find(5), TableId{10});
     EXPECT_EQ(ids.refused(), 0U);
     ids.assign({0, 1, 5, 7});
     EXPECT_EQ(ids.find(0), std::nullopt);
     EXPECT_EQ(ids.refused(), 1U);
     ids.assign({0, 1, 7});
-    EXPECT_EQ(ids.find(0), 10U);
+    EXPECT_EQ(ids.find(0), TableId{10});
     EXPECT_EQ(ids.find(5), std::nullopt);
     EXPECT_EQ(ids.refused(), 0U);
     EXPECT_EQ(ids.ids().size(), 3U);
@@ -435,10 +438,10 @@ TEST_F(Rule55Test, UnboundLookupsFollowTheGenericPathAcrossFailover) {
     const KernelState s = decide();
     ASSERT_TRUE(has_unbound_rule(s));
     for (const auto& rule : s.rules) {
-        EXPECT_LE(rule.priority, unbound_rule_priority);
-        EXPECT_GT(rule.priority, suppress_rule_priority);
+        EXPECT_LE(rule.priority, owned::unbound_rule_priority);
+        EXPECT_GT(rule.priority, owned::suppress_rule_priority);
     }
-    EXPECT_EQ(s.rules.rbegin()->priority, unbound_rule_priority);
+    EXPECT_EQ(s.rules.rbegin()->priority, owned::unbound_rule_priority);
     EXPECT_EQ(unbound_exit(s, addr("2001:db8:77::1")), addr("fe80::a"));
 
     inputs.health[key_a()] = PathHealth::Down;
@@ -455,7 +458,7 @@ TEST_F(Rule55Test, UnboundLookupsFollowTheGenericPathAcrossFailover) {
     inputs.health[key_b()] = PathHealth::Down;
     const KernelState none = decide();
     EXPECT_FALSE(has_unbound_rule(none));
-    EXPECT_TRUE(routes_in(none, unbound_table).empty());
+    EXPECT_TRUE(routes_in(none, owned::unbound_table).empty());
     EXPECT_EQ(none.rules.size(), 2U);
     EXPECT_EQ(label_for(none, "2001:db8:0:6666::1"), label("2001:db8:0:b020::/64"));
 
@@ -463,18 +466,39 @@ TEST_F(Rule55Test, UnboundLookupsFollowTheGenericPathAcrossFailover) {
     EXPECT_EQ(decide(), s);
 }
 
+// Table ids, rule priorities and labels are distinct kinds: a bare number
+// or a number of another kind does not convert, so a rule with its priority
+// and table swapped does not compile.
+TEST(OwnedIds, KindsDoNotMix) {
+    static_assert(!std::is_convertible_v<std::uint32_t, TableId>);
+    static_assert(!std::is_convertible_v<TableId, RulePriority>);
+    static_assert(!std::is_convertible_v<RulePriority, TableId>);
+    static_assert(!std::is_convertible_v<AddressLabel, TableId>);
+    static_assert(std::is_constructible_v<SourceRule, RulePriority, Prefix, TableId>);
+    static_assert(!std::is_constructible_v<SourceRule, TableId, Prefix, RulePriority>);
+    static_assert(!std::is_constructible_v<SourceRule, std::uint32_t, Prefix, std::uint32_t>);
+    static_assert(!std::is_constructible_v<LabelRow, Prefix, TableId>);
+    // The wire values are the block's numbers.
+    EXPECT_EQ(owned::suppress_rule_priority.value, 6600U);
+    EXPECT_EQ(owned::path_tables.first.value, 6601U);
+    EXPECT_EQ(owned::path_tables.last.value, 6854U);
+    EXPECT_EQ(owned::unbound_table.value, 6855U);
+    EXPECT_EQ(owned::unbound_rule_priority.value, 6855U);
+    EXPECT_EQ(owned::route_protocol, 196);
+}
+
 TEST(OwnedIdAllocator, PathIdsStopBeforeTheUnboundRuleAndTable) {
-    EXPECT_LT(last_owned_id, unbound_rule_priority);
-    EXPECT_LT(last_owned_id, unbound_table);
-    OwnedIdAllocator<int> ids;
+    EXPECT_LT(owned::path_rule_priorities.last, owned::unbound_rule_priority);
+    EXPECT_LT(owned::path_tables.last, owned::unbound_table);
+    OwnedIdAllocator<int, TableId> ids(owned::path_tables);
     std::set<int> keys;
     for (int i = 0; i < 300; ++i) {
         keys.insert(i);
     }
     ids.assign(keys);
-    EXPECT_EQ(ids.refused(), 300U - (last_owned_id - first_owned_id + 1));
+    EXPECT_EQ(ids.refused(), 300U - owned::path_tables.size());
     for (const auto& [key, id] : ids.ids()) {
-        EXPECT_NE(id, unbound_table);
+        EXPECT_NE(id, owned::unbound_table);
     }
 }
 

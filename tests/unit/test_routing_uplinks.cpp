@@ -17,7 +17,7 @@ using namespace test;
 
 constexpr int eth0 = 2;
 
-std::optional<std::uint32_t> label_for(const KernelState& s, const Address& d) {
+std::optional<AddressLabel> label_for(const KernelState& s, const Address& d) {
     const LabelRow* best = nullptr;
     for (const auto& row : s.labels) {
         if (row.prefix.contains(d) &&
@@ -25,7 +25,7 @@ std::optional<std::uint32_t> label_for(const KernelState& s, const Address& d) {
             best = &row;
         }
     }
-    return best == nullptr ? std::nullopt : std::optional<std::uint32_t>(best->label);
+    return best == nullptr ? std::nullopt : std::optional<AddressLabel>(best->label);
 }
 
 // One link, routers fe80::a, fe80::b, fe80::c, each advertising its own
@@ -58,15 +58,15 @@ class UplinkDecisionTest : public ::testing::Test {
                                UplinkRole role = UplinkRole::Primary) {
         return {name, {pfx(std::string("2001:db8:") + x + "::/48")}, {}, cost, weight, role};
     }
-    std::uint32_t label(char x) const { return ids.labels.find(key(x).prefix).value(); }
+    AddressLabel label(char x) const { return ids.labels.find(key(x).prefix).value(); }
     KernelState decide() { return decide_routing(model, inputs, ids); }
     // The label a generic destination gets.
-    std::optional<std::uint32_t> generic(const KernelState& s) const {
+    std::optional<AddressLabel> generic(const KernelState& s) const {
         return label_for(s, addr("2001:db8:1234::1"));
     }
     // Slice rows (more specific than 2000::/3, not a path or RIO row) per label.
-    std::map<std::uint32_t, unsigned> slice_counts(const KernelState& s) const {
-        std::map<std::uint32_t, unsigned> n;
+    std::map<AddressLabel, unsigned> slice_counts(const KernelState& s) const {
+        std::map<AddressLabel, unsigned> n;
         for (const auto& row : s.labels) {
             if (row.prefix.length() > 3 && row.prefix.length() < 64) {
                 ++n[row.label];
@@ -169,7 +169,7 @@ TEST_F(UplinkDecisionTest, WeightsShareSlicesInProportion) {
     inputs.uplinks = {uplink("isp-a", 'a', 100, 3), uplink("isp-b", 'b', 100, 1)};
     const KernelState s = decide();
     EXPECT_EQ(slice_counts(s),
-              (std::map<std::uint32_t, unsigned>{{label('a'), 12}, {label('b'), 4}}));
+              (std::map<AddressLabel, unsigned>{{label('a'), 12}, {label('b'), 4}}));
     for (const auto& slice : split_prefix(pfx("2000::/3"), 4)) {
         EXPECT_EQ(std::ranges::count(s.labels, slice, &LabelRow::prefix), 1) << slice.to_string();
         EXPECT_EQ(ids.slice_owners.at(slice) == "isp-a" ? label('a') : label('b'),
@@ -216,15 +216,15 @@ TEST_F(UplinkDecisionTest, AWeightedUplinkDownGivesItsSlicesToTheOthers) {
     decide();
     set_health('a', PathHealth::Down);
     const KernelState down = decide();
-    EXPECT_EQ(slice_counts(down), (std::map<std::uint32_t, unsigned>{{label('b'), 16}}));
+    EXPECT_EQ(slice_counts(down), (std::map<AddressLabel, unsigned>{{label('b'), 16}}));
     EXPECT_TRUE(down.labels.contains(LabelRow{generic_destinations(), label('b')}));
     set_health('a', PathHealth::Up);
     const KernelState back = decide();
     EXPECT_EQ(slice_counts(back),
-              (std::map<std::uint32_t, unsigned>{{label('a'), 12}, {label('b'), 4}}));
+              (std::map<AddressLabel, unsigned>{{label('a'), 12}, {label('b'), 4}}));
     // A degraded weighted uplink also leaves the split while another is Up.
     set_health('b', PathHealth::Degraded);
-    EXPECT_EQ(slice_counts(decide()), (std::map<std::uint32_t, unsigned>{{label('a'), 16}}));
+    EXPECT_EQ(slice_counts(decide()), (std::map<AddressLabel, unsigned>{{label('a'), 16}}));
     // All weighted uplinks gone: the unweighted one at that cost gets the
     // plain 2000::/3 row and the slice rows go away.
     set_health('a', PathHealth::Down);
@@ -239,14 +239,14 @@ TEST_F(UplinkDecisionTest, OnlyTheLostUplinksSlicesMove) {
     inputs.uplinks = {uplink("isp-a", 'a', 100, 2), uplink("isp-b", 'b', 100, 1),
                       uplink("isp-c", 'c', 100, 1)};
     KernelState s = decide();
-    EXPECT_EQ(slice_counts(s), (std::map<std::uint32_t, unsigned>{
+    EXPECT_EQ(slice_counts(s), (std::map<AddressLabel, unsigned>{
                                    {label('a'), 8}, {label('b'), 4}, {label('c'), 4}}));
     const auto before = ids.slice_owners;
     set_health('c', PathHealth::Down);
     s = decide();
     // 2:1 of 16 = 11:5 (largest remainder); a and b keep their 8 and 4.
     EXPECT_EQ(slice_counts(s),
-              (std::map<std::uint32_t, unsigned>{{label('a'), 11}, {label('b'), 5}}));
+              (std::map<AddressLabel, unsigned>{{label('a'), 11}, {label('b'), 5}}));
     unsigned moved = 0;
     for (const auto& [slice, owner] : before) {
         moved += ids.slice_owners.at(slice) != owner;
@@ -280,7 +280,7 @@ TEST_F(UplinkDecisionTest, WeightsShareOnlyAmongTheWinningRoleAndCost) {
     set_health('c', PathHealth::Down);
     s = decide();
     EXPECT_EQ(slice_counts(s),
-              (std::map<std::uint32_t, unsigned>{{label('a'), 8}, {label('b'), 8}}));
+              (std::map<AddressLabel, unsigned>{{label('a'), 8}, {label('b'), 8}}));
 }
 
 // The lab's destinations are all in 2001:db8::/32, one /7 slice of
@@ -290,7 +290,7 @@ TEST_F(UplinkDecisionTest, BalanceRangesAreConfigurable) {
     inputs.balance = {{pfx("2001:db8::/32")}, 4};
     const KernelState s = decide();
     EXPECT_EQ(slice_counts(s),
-              (std::map<std::uint32_t, unsigned>{{label('a'), 12}, {label('b'), 4}}));
+              (std::map<AddressLabel, unsigned>{{label('a'), 12}, {label('b'), 4}}));
     unsigned via_a = 0;
     for (unsigned i = 0; i < 200; ++i) {
         // 2001:db8:XY00::1 with X, Y spread over 0..f.
@@ -322,7 +322,7 @@ TEST_F(UplinkDecisionTest, FreshDecisionsAreDeterministic) {
     EXPECT_EQ(decide_routing(model, inputs, other), first);
     EXPECT_EQ(other.slice_owners, ids.slice_owners);
     // 5:2:1 of 16 = 10:4:2.
-    EXPECT_EQ(slice_counts(first), (std::map<std::uint32_t, unsigned>{
+    EXPECT_EQ(slice_counts(first), (std::map<AddressLabel, unsigned>{
                                        {label('a'), 10}, {label('b'), 4}, {label('c'), 2}}));
 }
 

@@ -18,8 +18,7 @@
 namespace multi6d::test {
 
 // Longest match among the routes of `table`; its gateway.
-inline std::optional<Address> table_exit(const KernelState& s, std::uint32_t table,
-                                         const Address& d) {
+inline std::optional<Address> table_exit(const KernelState& s, TableId table, const Address& d) {
     const PathRoute* best = nullptr;
     for (const auto& r : s.routes) {
         if (r.table == table && r.destination.contains(d) &&
@@ -31,12 +30,13 @@ inline std::optional<Address> table_exit(const KernelState& s, std::uint32_t tab
 }
 
 inline bool has_unbound_rule(const KernelState& s) {
-    return s.rules.contains(SourceRule{unbound_rule_priority, Prefix(), unbound_table});
+    return s.rules.contains(
+        SourceRule{owned::unbound_rule_priority, Prefix(), owned::unbound_table});
 }
 
 // The exit of the lookup with source :: (nullopt: it falls through to main).
 inline std::optional<Address> unbound_exit(const KernelState& s, const Address& d) {
-    return has_unbound_rule(s) ? table_exit(s, unbound_table, d) : std::nullopt;
+    return has_unbound_rule(s) ? table_exit(s, owned::unbound_table, d) : std::nullopt;
 }
 
 // The exit of a socket bound to the source the label rows make Rule 6 pick.
@@ -52,7 +52,7 @@ inline std::optional<Address> sourced_exit(const KernelState& s, const Address& 
         return std::nullopt;
     }
     for (const auto& rule : s.rules) {  // in priority order
-        if (rule.priority == unbound_rule_priority ||
+        if (rule.priority == owned::unbound_rule_priority ||
             !s.labels.contains(LabelRow{rule.source, label->label})) {
             continue;
         }
@@ -67,7 +67,7 @@ inline std::optional<Address> sourced_exit(const KernelState& s, const Address& 
 inline std::set<PathRoute> path_routes(const KernelState& s) {
     std::set<PathRoute> out;
     for (const auto& r : s.routes) {
-        if (r.table != unbound_table) {
+        if (r.table != owned::unbound_table) {
             out.insert(r);
         }
     }
