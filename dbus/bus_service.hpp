@@ -19,6 +19,7 @@
 #include <sdbus-c++/IConnection.h>
 
 #include "backoff.hpp"
+#include "bus_port.hpp"
 #include "event_loop.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
@@ -32,30 +33,28 @@ class SnapshotBackend;
 struct ReloadResult;
 }  // namespace dbus
 
-class BusService {
+class BusService final : public BusPort {
   public:
-    using Reload = std::function<dbus::ReloadResult()>;
-
     // `reload` serves the Reload method; `version` the Version property.
     BusService(EventLoop& loop, Reload reload, std::string version);
-    ~BusService();
+    ~BusService() override;
     BusService(const BusService&) = delete;
     BusService& operator=(const BusService&) = delete;
 
     // The first attempt; later ones are scheduled by the service itself.
-    void start();
+    void start() override;
     // Leaves the bus and stops trying.
-    void stop();
+    void stop() override;
     bool serving() const { return adaptor_ != nullptr; }
 
     // The daemon's paths and applied policy table now. Signals what changed
     // (PathStateChanged, State, PolicyChanged with `policy_reason`, or
     // "paths" when only paths changed) while serving.
     void publish(std::vector<PathReport> paths, PolicyTable policy,
-                 const std::string& policy_reason);
+                 const std::string& policy_reason) override;
     // The State property's override ("starting", "stopping"); nullopt: the
     // paths decide.
-    void set_lifecycle(std::optional<std::string> lifecycle);
+    void set_lifecycle(std::optional<std::string> lifecycle) override;
 
   private:
     bool connect(std::string& error);

@@ -1,44 +1,47 @@
-// The daemon: wires the event loop to its inputs (RAs, rtnetlink, timers,
-// signals) and its outputs (the reconciler, sd_notify). Decisions are made
-// by the pure code in policy/; this class only moves facts between them.
+// The daemon: wires the event loop to its inputs (RAs, rtnetlink, probe
+// outcomes, timers, signals, D-Bus Reload) and its outputs (the reconciler,
+// gai.conf, MPTCP endpoints, D-Bus, sd_notify). Every port comes in through
+// DaemonPorts (daemon_ports.hpp), so the same class runs over the real
+// system and over the fakes of its unit tests. Decisions are made by the
+// pure decide() (policy/decision.hpp); this class only moves facts between
+// it and the ports. Its members live in files by concept:
+//   daemon.cpp         start, stop, cleanup, reload
+//   daemon_intake.cpp  RAs, links and addresses into the host model
+//   daemon_apply.cpp   decide, apply with back-off, gai.conf, MPTCP
+//   daemon_report.cpp  the log line of each change, D-Bus, sd_notify STATUS
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "backoff.hpp"
 #include "command_line.hpp"
 #include "config.hpp"
+#include "daemon_ports.hpp"
+#include "decision.hpp"
 #include "event_loop.hpp"
 #include "gai_conf.hpp"
 #include "host_model.hpp"
-#include "kernel_port.hpp"
 #include "log.hpp"
-#include "ndisc_socket.hpp"
-#include "netlink_watcher.hpp"
 #include "reconciler.hpp"
 #include "routing_decision.hpp"
 
 namespace multi6d {
 
-class LinuxKernelPort;
 namespace dbus {
 struct ReloadResult;
 }  // namespace dbus
-class BusService;
 class GaiConfWriter;
 class PathSupervisor;
 struct HealthTransition;
-class MptcpEndpoints;
 class LinkManagers;
-struct MptcpReport;
 
 class Daemon {
   public:
-    Daemon(CommandLine command_line, Config config);
+    Daemon(CommandLine command_line, Config config, DaemonPorts ports);
     ~Daemon();
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
@@ -46,53 +49,64 @@ class Daemon {
     // Runs until SIGTERM/SIGINT; returns the process exit code.
     int run();
 
-  private:
-    log::RateLimit limit_log_{"state limit reached"};
+    // run()'s two halves, for tests that drive the loop themselves: start()
+    // opens the ports, takes the signals and makes the first decision;
+    // stop() removes all multi6d added, restores what it changed and ends
+    // the loop.
     void start();
-    void stop();                  // cleanup, then end the loop
-    void cleanup();               // removes all multi6d added, restores what it changed
+    void stop();
+
+  private:
+    void cleanup();
     dbus::ReloadResult reload();  // SIGHUP and the D-Bus Reload method
     dbus::ReloadResult apply_reload();
-    void start_dbus();
-    void publish_dbus(const KernelState& desired, const std::string& policy_reason);
 
+    // daemon_intake.cpp
     void on_ra_readable();
     void on_link(const LinkInfo& link);
     void on_link_removed(int ifindex);
     void on_address(const AddressInfo& address);
     void on_address_removed(int ifindex, const Address& address);
     void absorb(ModelUpdate update);
-
+    void arm_expiry_timer();
     bool is_managed(int ifindex) const;
     void solicit_routers(int ifindex);
+
+    // daemon_apply.cpp
     void schedule_reconcile();
     void reconcile();
-    void arm_expiry_timer();
-    void arm_kernel_check();  // the periodic read-back of labels and sysctls
-    void notify_status();
-    void on_path_transition(const PathKey& key, const HealthTransition& transition);
-    std::string path_name(const PathKey& key) const;
+    void apply_kernel(const KernelState& desired);  // logs, backs off on errors
+    void arm_kernel_check();                        // the periodic read-back of labels and sysctls
     void configure_gai();
+    void update_gai(const GaiInput& input);
     void configure_mptcp();
     void update_mptcp();
     void log_mptcp(const MptcpReport& report);
-    void update_gai(const KernelState& desired);
+
+    // daemon_report.cpp
+    const PathHealthView& health() const;  // the supervisor's, read only
+    void on_path_transition(const PathKey& key, const HealthTransition& transition);
+    void report_decision();  // the log line, link managers, D-Bus, STATUS
+    void publish_dbus(const std::string& policy_reason);
+    void notify_status();
+    std::string path_name(const PathKey& key) const;
     bool refresh_link_managers();  // true if a link's manager changed
 
     CommandLine command_line_;
     Config config_;
-    EventLoop loop_;
+    DaemonPorts ports_;  // first in, last out: the loop outlives every source
+    EventLoop& loop_;
     HostModel model_;
     RoutingIds ids_;
-    RoutingInputs inputs_;  // configuration and path health for decide_routing
-    std::unique_ptr<LinuxKernelPort> kernel_;
+    Decision decision_;  // the last decide(): what is being applied
+    std::unique_ptr<OwnedKernelPort> kernel_;
     std::unique_ptr<Reconciler> reconciler_;
-    std::unique_ptr<NdiscSocket> ndisc_;
-    std::unique_ptr<NetlinkWatcher> netlink_;
-    std::unique_ptr<PathSupervisor> paths_;     // probes every path, reports health
+    std::unique_ptr<RaSocket> ndisc_;
+    std::unique_ptr<LinkWatcher> netlink_;
+    std::unique_ptr<PathSupervisor> paths_;     // probes every path, owns its health
     std::vector<std::string> pending_reasons_;  // path changes not yet logged with their effect
     // The application interface (on the system bus whenever there is one).
-    std::unique_ptr<BusService> bus_;
+    std::unique_ptr<BusPort> bus_;
     std::unique_ptr<GaiConfWriter> gai_;     // only with [gai] enabled
     std::optional<GaiInput> gai_applied_;    // what the file holds now
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
@@ -102,6 +116,7 @@ class Daemon {
     std::unique_ptr<LinkManagers> link_managers_;  // who processes RAs on each path's link
     EventSource link_manager_timer_;
 
+    log::RateLimit limit_log_{"state limit reached"};
     EventSource ra_io_;
     EventSource expiry_timer_;
     EventSource reconcile_soon_;
@@ -110,9 +125,8 @@ class Daemon {
     EventSource sigterm_;
     EventSource sigint_;
     EventSource sighup_;
-    std::chrono::milliseconds retry_delay_{0};
+    Backoff retry_{std::chrono::seconds(1), std::chrono::seconds(60)};  // failed reconciles
     bool stopped_ = false;
-    bool all_paths_down_ = false;  // every known path is Down (RFC 6724 §10.3.1)
     std::string last_generic_choice_;
 };
 

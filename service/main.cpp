@@ -11,6 +11,7 @@
 #include "command_line.hpp"
 #include "config_loader.hpp"
 #include "daemon.hpp"
+#include "daemon_ports.hpp"
 #include "log.hpp"
 
 namespace {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        Daemon daemon(cl, loaded.config);
+        Daemon daemon(cl, loaded.config, production_ports(cl));
         return daemon.run();
     } catch (const std::exception& e) {
         log::error(std::string("fatal: ") + e.what());

@@ -52,15 +52,25 @@ struct NetlinkHandlers {
     std::function<void()> owned_state_changed;
 };
 
-class NetlinkWatcher {
+// What the daemon asks of rtnetlink; NetlinkWatcher is the Linux one, the
+// daemon's unit tests substitute one that reports what the test says.
+class LinkWatcher {
+  public:
+    virtual ~LinkWatcher() = default;
+    // Subscribes, then reports every link and address (synchronously);
+    // afterwards reports changes from the loop.
+    virtual void start() = 0;
+};
+
+class NetlinkWatcher final : public LinkWatcher {
   public:
     NetlinkWatcher(EventLoop& loop, NetlinkHandlers handlers);
-    ~NetlinkWatcher();
+    ~NetlinkWatcher() override;
     NetlinkWatcher(const NetlinkWatcher&) = delete;
     NetlinkWatcher& operator=(const NetlinkWatcher&) = delete;
 
     // Subscribes, then dumps links and addresses (reported synchronously).
-    void start();
+    void start() override;
 
   private:
     static int on_message(nl_msg* msg, void* self);

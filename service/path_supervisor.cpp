@@ -30,20 +30,25 @@ std::optional<Address> probe_source(const Link& link, const Prefix& prefix) {
 }  // namespace
 
 PathSupervisor::PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
-                               TransitionHandler on_transition)
+                               const ProbePortFactory& open_prober, TransitionHandler on_transition)
     : loop_(loop),
       settings_(settings),
       on_transition_(std::move(on_transition)),
       random_engine_(std::random_device{}()),
-      prober_(
+      prober_(open_prober(
           loop,
           Prober::Callbacks{[this](const PathKey& key, const Address& target,
                                    std::chrono::microseconds rtt) { on_outcome(key, target, rtt); },
                             [this](const PathKey& key, const Address& target) {
                                 on_outcome(key, target, std::nullopt);
                             }},
-          Prober::Options{settings.timeout, std::nullopt, 64}),
+          Prober::Options{settings.timeout, std::nullopt, 64})),
       global_cap_(settings.max_rate) {}
+
+PathHealth PathSupervisor::health(const PathKey& key) const {
+    const PathMonitor* known = monitor(key);
+    return known != nullptr ? known->state() : PathHealth::Unknown;
+}
 
 const PathMonitor* PathSupervisor::monitor(const PathKey& key) const {
     const auto it = paths_.find(key);
@@ -69,7 +74,6 @@ void PathSupervisor::update(const HostModel& model) {
                                                      0.0, 1.0)(random_engine_);
                                              }))
                      .first;
-            health_[info.key] = PathHealth::Unknown;
         }
         Path& path = it->second;
         path.source = probe_source(*link, info.key.prefix);
@@ -92,8 +96,7 @@ void PathSupervisor::update(const HostModel& model) {
     }
     for (auto it = paths_.begin(); it != paths_.end();) {
         if (present.count(it->first) == 0) {
-            prober_.forget(it->first);
-            health_.erase(it->first);
+            prober_->forget(it->first);
             it = paths_.erase(it);
         } else {
             ++it;
@@ -104,7 +107,7 @@ void PathSupervisor::update(const HostModel& model) {
 
 void PathSupervisor::reconfigure(const ProbeSettings& settings) {
     settings_ = settings;
-    prober_.set_timeout(settings.timeout);
+    prober_->set_timeout(settings.timeout);
     global_cap_ = RateCap(settings.max_rate);
     const TimePoint now = loop_.now();
     for (auto& [key, path] : paths_) {
@@ -170,7 +173,7 @@ void PathSupervisor::send_probe(const PathKey& key, Path& path, TimePoint now) {
     path.pending.push_back(Pending{seq, *kind, target});
     path.scheduler.record_sent(seq, now);
     global_cap_.record(now);
-    prober_.send(key, *path.source, target);
+    prober_->send(key, *path.source, target);
 }
 
 void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
@@ -198,7 +201,6 @@ void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
         transition = path.monitor.record_loss(probe.kind, target, now);
     }
     if (transition) {
-        health_[key] = path.monitor.state();
         on_transition_(key, *transition);
     }
     rearm();

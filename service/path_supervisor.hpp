@@ -3,11 +3,14 @@
 // schedulers ask for through the Prober, feeds the outcomes back, and
 // reports every health change. Decisions live in policy/ (path_quality,
 // probe_schedule); this class moves facts between them and the sockets.
+// Each path's health has one owner, its PathMonitor here; everyone else
+// reads it through PathHealthView (policy/path_health.hpp).
 #pragma once
 
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -15,17 +18,20 @@
 #include "event_loop.hpp"
 #include "host_model.hpp"
 #include "path.hpp"
+#include "path_health.hpp"
 #include "path_quality.hpp"
 #include "probe_schedule.hpp"
 #include "prober.hpp"
 
 namespace multi6d {
 
-class PathSupervisor {
+class PathSupervisor : public PathHealthView {
   public:
     using TransitionHandler = std::function<void(const PathKey&, const HealthTransition&)>;
 
-    PathSupervisor(EventLoop& loop, const ProbeSettings& settings, TransitionHandler on_transition);
+    // The probe sockets come from `open_prober` (Prober on Linux).
+    PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
+                   const ProbePortFactory& open_prober, TransitionHandler on_transition);
 
     // Follows the model: new paths start Unknown (usable) and are probed at
     // once; paths that vanished are forgotten; sources and targets are
@@ -34,10 +40,11 @@ class PathSupervisor {
     // New settings after a reload: monitors keep their state.
     void reconfigure(const ProbeSettings& settings);
 
-    // Every known path's health (Unknown until the first outcome).
-    const std::map<PathKey, PathHealth>& health() const { return health_; }
-    const PathMonitor* monitor(const PathKey& key) const;
-    ProbeCounters counters(const PathKey& key) const { return prober_.counters(key); }
+    // A known path's health is its monitor's state (Unknown until the first
+    // outcome); a path not known is Unknown.
+    PathHealth health(const PathKey& key) const override;
+    const PathMonitor* monitor(const PathKey& key) const override;
+    ProbeCounters counters(const PathKey& key) const { return prober_->counters(key); }
 
   private:
     struct Pending {
@@ -70,10 +77,9 @@ class PathSupervisor {
     ProbeSettings settings_;
     TransitionHandler on_transition_;
     std::mt19937_64 random_engine_;
-    Prober prober_;
+    std::unique_ptr<ProbePort> prober_;
     RateCap global_cap_;
     std::map<PathKey, Path> paths_;
-    std::map<PathKey, PathHealth> health_;
     EventSource timer_;
 };
 

@@ -33,25 +33,41 @@ int guarded(sd_event_source* source, Call call) {
     return 0;
 }
 
+// One sd-event source and the callback it runs; destroying it removes the
+// source. Heap-allocated, so sd-event's userdata pointer stays valid while
+// the EventSource that owns it moves.
+struct SdSource final : EventSource::Handle {
+    sd_event_source* source = nullptr;
+    std::function<void(std::uint32_t)> on_io;
+    std::function<void()> on_event;
+    ~SdSource() override {
+        if (source != nullptr) {
+            // Disable first: a source may be reset from inside its own callback.
+            sd_event_source_set_enabled(source, SD_EVENT_OFF);
+            sd_event_source_unref(source);
+        }
+    }
+};
+
 // Handlers call a copy of the callback: a callback may replace or destroy its
 // own EventSource (re-arming a timer does), which frees the original.
 int io_handler(sd_event_source* source, int, std::uint32_t revents, void* userdata) {
-    auto callback = static_cast<EventSource::Callback*>(userdata)->on_io;
+    auto callback = static_cast<SdSource*>(userdata)->on_io;
     return guarded(source, [&] { callback(revents); });
 }
 
 int time_handler(sd_event_source* source, std::uint64_t, void* userdata) {
-    auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
+    auto callback = static_cast<SdSource*>(userdata)->on_event;
     return guarded(source, [&] { callback(); });
 }
 
 int signal_handler(sd_event_source* source, const signalfd_siginfo*, void* userdata) {
-    auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
+    auto callback = static_cast<SdSource*>(userdata)->on_event;
     return guarded(source, [&] { callback(); });
 }
 
 int defer_handler(sd_event_source* source, void* userdata) {
-    auto callback = static_cast<EventSource::Callback*>(userdata)->on_event;
+    auto callback = static_cast<SdSource*>(userdata)->on_event;
     return guarded(source, [&] { callback(); });
 }
 
@@ -62,101 +78,66 @@ std::uint64_t to_usec(MonotonicTime t) {
 
 }  // namespace
 
-EventSource::EventSource(sd_event_source* source, std::unique_ptr<Callback> callback)
-    : source_(source), callback_(std::move(callback)) {}
-
-EventSource::~EventSource() {
-    reset();
-}
-
-EventSource::EventSource(EventSource&& other) noexcept
-    : source_(other.source_), callback_(std::move(other.callback_)) {
-    other.source_ = nullptr;
-}
-
-EventSource& EventSource::operator=(EventSource&& other) noexcept {
-    if (this != &other) {
-        reset();
-        source_ = other.source_;
-        callback_ = std::move(other.callback_);
-        other.source_ = nullptr;
-    }
-    return *this;
-}
-
-void EventSource::reset() {
-    if (source_ != nullptr) {
-        // Disable first: a source may be reset from inside its own callback.
-        sd_event_source_set_enabled(source_, SD_EVENT_OFF);
-        sd_event_source_unref(source_);
-        source_ = nullptr;
-    }
-    callback_.reset();
-}
-
-EventLoop::EventLoop() {
+SdEventLoop::SdEventLoop() {
     if (const int r = sd_event_new(&event_); r < 0) {
         fail("sd_event_new", r);
     }
 }
 
-EventLoop::~EventLoop() {
+SdEventLoop::~SdEventLoop() {
     sd_event_unref(event_);
 }
 
-EventSource EventLoop::add_io(int fd, std::uint32_t events,
-                              std::function<void(std::uint32_t)> callback) {
-    auto cb = std::make_unique<EventSource::Callback>();
+EventSource SdEventLoop::add_io(int fd, std::uint32_t events,
+                                std::function<void(std::uint32_t)> callback) {
+    auto cb = std::make_unique<SdSource>();
     cb->on_io = std::move(callback);
-    sd_event_source* s = nullptr;
-    if (const int r = sd_event_add_io(event_, &s, fd, events, io_handler, cb.get()); r < 0) {
+    if (const int r = sd_event_add_io(event_, &cb->source, fd, events, io_handler, cb.get());
+        r < 0) {
         fail("add io source", r);
     }
-    return EventSource(s, std::move(cb));
+    return EventSource(std::move(cb));
 }
 
-EventSource EventLoop::add_timer(MonotonicTime deadline, std::function<void()> callback) {
-    auto cb = std::make_unique<EventSource::Callback>();
+EventSource SdEventLoop::add_timer(MonotonicTime deadline, std::function<void()> callback) {
+    auto cb = std::make_unique<SdSource>();
     cb->on_event = std::move(callback);
-    sd_event_source* s = nullptr;
     // 1 ms accuracy: timers here are lifetimes and probe schedules; sd-event
     // may coalesce wake-ups within that window.
-    if (const int r = sd_event_add_time(event_, &s, CLOCK_MONOTONIC, to_usec(deadline), 1000,
-                                        time_handler, cb.get());
+    if (const int r = sd_event_add_time(event_, &cb->source, CLOCK_MONOTONIC, to_usec(deadline),
+                                        1000, time_handler, cb.get());
         r < 0) {
         fail("add timer", r);
     }
-    return EventSource(s, std::move(cb));
+    return EventSource(std::move(cb));
 }
 
-EventSource EventLoop::add_signal(int signal, std::function<void()> callback) {
-    auto cb = std::make_unique<EventSource::Callback>();
+EventSource SdEventLoop::add_signal(int signal, std::function<void()> callback) {
+    auto cb = std::make_unique<SdSource>();
     cb->on_event = std::move(callback);
-    sd_event_source* s = nullptr;
-    if (const int r = sd_event_add_signal(event_, &s, signal | SD_EVENT_SIGNAL_PROCMASK,
+    if (const int r = sd_event_add_signal(event_, &cb->source, signal | SD_EVENT_SIGNAL_PROCMASK,
                                           signal_handler, cb.get());
         r < 0) {
         fail("add signal", r);
     }
-    return EventSource(s, std::move(cb));
+    return EventSource(std::move(cb));
 }
 
-EventSource EventLoop::add_defer(std::function<void()> callback) {
-    auto cb = std::make_unique<EventSource::Callback>();
+EventSource SdEventLoop::add_defer(std::function<void()> callback) {
+    auto cb = std::make_unique<SdSource>();
     cb->on_event = std::move(callback);
-    sd_event_source* s = nullptr;
-    if (const int r = sd_event_add_defer(event_, &s, defer_handler, cb.get()); r < 0) {
+    if (const int r = sd_event_add_defer(event_, &cb->source, defer_handler, cb.get()); r < 0) {
         fail("add defer", r);
     }
-    sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-    return EventSource(s, std::move(cb));
+    sd_event_source_set_enabled(cb->source, SD_EVENT_ONESHOT);
+    return EventSource(std::move(cb));
 }
 
-void EventLoop::enable_watchdog() {
+void SdEventLoop::enable_watchdog() {
     sd_event_set_watchdog(event_, 1);
 }
 
-int EventLoop::run() {
+int SdEventLoop::run() {
     const int r = sd_event_loop(event_);
     if (r < 0) {
         fail("run", r);
@@ -164,11 +145,11 @@ int EventLoop::run() {
     return r;
 }
 
-void EventLoop::exit(int code) {
+void SdEventLoop::exit(int code) {
     sd_event_exit(event_, code);
 }
 
-MonotonicTime EventLoop::now() const {
+MonotonicTime SdEventLoop::now() const {
     std::uint64_t usec = 0;
     sd_event_now(event_, CLOCK_MONOTONIC, &usec);
     return MonotonicTime(std::chrono::microseconds(usec));

@@ -1,6 +1,9 @@
-// The daemon's one event loop: a thin RAII layer over sd-event (sd-event(3)),
-// which drives netlink, the ICMPv6 socket, D-Bus, timers and signals, and
-// sends the systemd watchdog keep-alive when WATCHDOG_USEC is set.
+// The daemon's one event loop: an interface (what the daemon and its parts
+// ask of a loop) and its production implementation, a thin RAII layer over
+// sd-event (sd-event(3)), which drives netlink, the ICMPv6 socket, D-Bus,
+// timers and signals, and sends the systemd watchdog keep-alive when
+// WATCHDOG_USEC is set. Unit tests of the daemon substitute a loop with a
+// clock of their own (tests/unit/fake_loop.hpp).
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -17,51 +20,61 @@ using MonotonicTime = std::chrono::steady_clock::time_point;
 // An event source; removing it from the loop is destroying the handle.
 class EventSource {
   public:
-    EventSource() = default;
-    ~EventSource();
-    EventSource(EventSource&& other) noexcept;
-    EventSource& operator=(EventSource&& other) noexcept;
-    EventSource(const EventSource&) = delete;
-    EventSource& operator=(const EventSource&) = delete;
-
-    explicit operator bool() const { return source_ != nullptr; }
-    void reset();
-
-    // What the loop calls; kept alive by the handle.
-    struct Callback {
-        std::function<void(std::uint32_t)> on_io;
-        std::function<void()> on_event;
+    // What a loop keeps for one source; destroying it removes the source
+    // (also from inside the source's own callback).
+    class Handle {
+      public:
+        virtual ~Handle() = default;
     };
 
+    EventSource() = default;
+    explicit EventSource(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {}
+
+    explicit operator bool() const { return handle_ != nullptr; }
+    void reset() { handle_.reset(); }
+
   private:
-    friend class EventLoop;
-    EventSource(sd_event_source* source, std::unique_ptr<Callback> callback);
-    sd_event_source* source_ = nullptr;
-    std::unique_ptr<Callback> callback_;
+    std::unique_ptr<Handle> handle_;
 };
 
 class EventLoop {
   public:
-    EventLoop();
-    ~EventLoop();
-    EventLoop(const EventLoop&) = delete;
-    EventLoop& operator=(const EventLoop&) = delete;
+    virtual ~EventLoop() = default;
 
     // `callback(revents)` runs while fd has any of `events` (EPOLLIN, ...).
-    EventSource add_io(int fd, std::uint32_t events, std::function<void(std::uint32_t)> callback);
+    virtual EventSource add_io(int fd, std::uint32_t events,
+                               std::function<void(std::uint32_t)> callback) = 0;
     // One-shot timer on CLOCK_MONOTONIC (same clock as steady_clock on Linux).
-    EventSource add_timer(MonotonicTime deadline, std::function<void()> callback);
+    virtual EventSource add_timer(MonotonicTime deadline, std::function<void()> callback) = 0;
     // Blocks the signal and delivers it through the loop (signalfd).
-    EventSource add_signal(int signal, std::function<void()> callback);
+    virtual EventSource add_signal(int signal, std::function<void()> callback) = 0;
     // Runs once when the loop is next idle (coalesces bursts of changes).
-    EventSource add_defer(std::function<void()> callback);
+    virtual EventSource add_defer(std::function<void()> callback) = 0;
 
-    // Ask sd-event to send WATCHDOG=1 at half of WATCHDOG_USEC, if set.
-    void enable_watchdog();
+    // Ask the loop to send WATCHDOG=1 at half of WATCHDOG_USEC, if set.
+    virtual void enable_watchdog() = 0;
 
-    int run();  // until exit(); returns the exit code
-    void exit(int code);
-    MonotonicTime now() const;  // the loop's cached time for this iteration
+    virtual int run() = 0;  // until exit(); returns the exit code
+    virtual void exit(int code) = 0;
+    virtual MonotonicTime now() const = 0;  // the loop's cached time for this iteration
+};
+
+class SdEventLoop final : public EventLoop {
+  public:
+    SdEventLoop();
+    ~SdEventLoop() override;
+    SdEventLoop(const SdEventLoop&) = delete;
+    SdEventLoop& operator=(const SdEventLoop&) = delete;
+
+    EventSource add_io(int fd, std::uint32_t events,
+                       std::function<void(std::uint32_t)> callback) override;
+    EventSource add_timer(MonotonicTime deadline, std::function<void()> callback) override;
+    EventSource add_signal(int signal, std::function<void()> callback) override;
+    EventSource add_defer(std::function<void()> callback) override;
+    void enable_watchdog() override;
+    int run() override;
+    void exit(int code) override;
+    MonotonicTime now() const override;
 
     sd_event* raw() const { return event_; }
 

@@ -41,4 +41,12 @@ class KernelPort {
     virtual KernelState read_owned(ReadScope scope) = 0;
 };
 
+// The daemon's kernel port: also sweeps what carries multi6d's marks, the
+// leftovers of an earlier run at start and a final sweep at stop
+// (linux_kernel_port.hpp).
+class OwnedKernelPort : public KernelPort {
+  public:
+    virtual void remove_leftovers() = 0;
+};
+
 }  // namespace multi6d

@@ -17,7 +17,7 @@
 
 namespace multi6d {
 
-class LinuxKernelPort : public KernelPort {
+class LinuxKernelPort final : public OwnedKernelPort {
   public:
     // Saved sysctls live in runtime_dir/sysctl.saved (created if missing).
     explicit LinuxKernelPort(const std::string& runtime_dir);
@@ -38,7 +38,7 @@ class LinuxKernelPort : public KernelPort {
     // in the label range that the record says multi6d wrote, and
     // restores every saved sysctl: the leftovers of an earlier run at start,
     // a final sweep at stop. Failures are logged; it carries on.
-    void remove_leftovers();
+    void remove_leftovers() override;
 
   private:
     bool kernel_processes_ras(const std::string& ifname) const;

@@ -47,6 +47,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -70,7 +71,20 @@ struct ProbeCounters {
     friend bool operator==(const ProbeCounters&, const ProbeCounters&) = default;
 };
 
-class Prober {
+// What the path supervisor asks of the probe sockets; Prober is the Linux
+// one, the daemon's unit tests substitute a fake network.
+class ProbePort {
+  public:
+    virtual ~ProbePort() = default;
+    // See Prober::send(): every call ends in exactly one outcome callback,
+    // from the loop, unless forget(path) comes first.
+    virtual void send(const PathKey& path, const Address& source, const Address& target) = 0;
+    virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
+    virtual void forget(const PathKey& path) = 0;
+    virtual ProbeCounters counters(const PathKey& path) const = 0;
+};
+
+class Prober final : public ProbePort {
   public:
     struct Callbacks {
         // The probe of `target` on `path` was answered; rtt from the packet
@@ -95,7 +109,7 @@ class Prober {
     // may call send() and forget() but must not destroy the Prober.
     Prober(EventLoop& loop, Callbacks callbacks, Options options);
     Prober(EventLoop& loop, Callbacks callbacks);
-    ~Prober();
+    ~Prober() override;
     Prober(const Prober&) = delete;
     Prober& operator=(const Prober&) = delete;
 
@@ -105,13 +119,13 @@ class Prober {
     // comes first; a packet the kernel refuses ends as a loss at the
     // deadline (now + timeout). Does not check that `source` is assigned:
     // the caller probes only paths that have an address (policy/path.hpp).
-    void send(const PathKey& path, const Address& source, const Address& target);
+    void send(const PathKey& path, const Address& source, const Address& target) override;
 
     // Applies to probes sent from now on.
-    void set_timeout(std::chrono::milliseconds timeout);
+    void set_timeout(std::chrono::milliseconds timeout) override;
 
     // Drops the path's outstanding probes (no callbacks) and its counters.
-    void forget(const PathKey& path);
+    void forget(const PathKey& path) override;
 
     // The earliest deadline of an outstanding probe. The prober keeps one
     // timer of its own armed at this time; exposed for tests and status.
@@ -123,7 +137,7 @@ class Prober {
 
     std::size_t outstanding() const { return tracker_.size(); }
     std::uint16_t identifier() const { return tracker_.identifier(); }
-    ProbeCounters counters(const PathKey& path) const;
+    ProbeCounters counters(const PathKey& path) const override;
     const std::map<PathKey, ProbeCounters>& all_counters() const { return counters_; }
 
   private:
@@ -157,5 +171,9 @@ class Prober {
     std::vector<PathKey> forgotten_in_dispatch_;
     bool dispatching_ = false;
 };
+
+// Opens the probe sockets for a PathSupervisor (the daemon's ports).
+using ProbePortFactory =
+    std::function<std::unique_ptr<ProbePort>(EventLoop&, Prober::Callbacks, Prober::Options)>;
 
 }  // namespace multi6d

@@ -169,7 +169,7 @@ class ProberTest : public ::testing::Test {
         }
     }
 
-    EventLoop loop;
+    SdEventLoop loop;
     std::vector<Event> events;
     std::unique_ptr<Prober> prober;
     PathKey path0;

@@ -78,7 +78,7 @@ std::vector<PathReport> fake_paths(bool isp_b_up) {
 }
 
 int serve(bool fail_reload) {
-    EventLoop loop;
+    SdEventLoop loop;
     std::unique_ptr<sdbus::IConnection> bus = sdbus::createSystemBusConnection();
     dbus::BusEventDriver driver(loop, *bus);
     dbus::SnapshotBackend backend([fail_reload]() -> dbus::ReloadResult {

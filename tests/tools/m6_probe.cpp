@@ -164,7 +164,7 @@ int run(int argc, char** argv) {
     bool broken = false;
     std::int64_t rounds_done = 0;
 
-    EventLoop loop;
+    SdEventLoop loop;
     auto finish_if_done = [&](Prober& p) {
         if (rounds_done == rounds && p.outstanding() == 0) {
             loop.exit(0);

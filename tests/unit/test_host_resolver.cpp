@@ -23,7 +23,7 @@ EventSource safety_deadline(EventLoop& loop) {
 }
 
 TEST(HostResolver, TheLoopRunsWhileALookupBlocks) {
-    EventLoop loop;
+    SdEventLoop loop;
     const auto loop_thread = std::this_thread::get_id();
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
@@ -61,7 +61,7 @@ TEST(HostResolver, TheLoopRunsWhileALookupBlocks) {
 }
 
 TEST(HostResolver, EachAnswerGoesToItsOwnCallback) {
-    EventLoop loop;
+    SdEventLoop loop;
     HostResolver resolver(loop, [](const std::string& host) {
         if (host == "bad") {
             return ResolveOutcome{{}, "Name or service not known"};
@@ -110,7 +110,7 @@ struct BlockingLookup {
 };
 
 TEST(HostResolver, RefusesBeyondPerCallerLimit) {
-    EventLoop loop;
+    SdEventLoop loop;
     BlockingLookup lookup;
     HostResolver resolver(loop, lookup.function(), ResolverLimits{2, 8, 64, 10s});
     const auto ignore = [](ResolveOutcome) {};
@@ -125,7 +125,7 @@ TEST(HostResolver, RefusesBeyondPerCallerLimit) {
 // callers, so one user's 20 hung lookups made every other caller wait (or
 // get LimitsExceeded). Now another caller's lookup gets its answer at once.
 TEST(HostResolver, Issue16_HungLookupsOfOneCallerDoNotDelayAnother) {
-    EventLoop loop;
+    SdEventLoop loop;
     BlockingLookup lookup;
     HostResolver resolver(loop, lookup.function());
     int refused = 0;
@@ -151,7 +151,7 @@ TEST(HostResolver, Issue16_HungLookupsOfOneCallerDoNotDelayAnother) {
 // Issue 16, finding 4: a lookup that never ends used to hold the caller
 // until its D-Bus timeout (NoReply at 60 s); now it fails after the timeout.
 TEST(HostResolver, Issue16_HungLookupTimesOutWithAnError) {
-    EventLoop loop;
+    SdEventLoop loop;
     BlockingLookup lookup;
     HostResolver resolver(loop, lookup.function(), ResolverLimits{4, 8, 64, 50ms});
     std::string error;
@@ -175,7 +175,7 @@ TEST(HostResolver, Issue16_HungLookupTimesOutWithAnError) {
 // Issue 16, finding 4: a caller that left the bus kept its slots until its
 // lookups ended; now they are freed as soon as the bus says it is gone.
 TEST(HostResolver, Issue16_SlotsOfAVanishedCallerAreFreedAtOnce) {
-    EventLoop loop;
+    SdEventLoop loop;
     BlockingLookup lookup;
     HostResolver resolver(loop, lookup.function(), ResolverLimits{2, 8, 64, 10s});
     bool called = false;
@@ -190,7 +190,7 @@ TEST(HostResolver, Issue16_SlotsOfAVanishedCallerAreFreedAtOnce) {
 }
 
 TEST(HostResolver, RunningThreadsOfACallerAreBoundedToo) {
-    EventLoop loop;
+    SdEventLoop loop;
     BlockingLookup lookup;
     HostResolver resolver(loop, lookup.function(), ResolverLimits{4, 6, 64, 10s});
     int queued = 0;

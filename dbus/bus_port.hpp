@@ -1,0 +1,37 @@
+// What the daemon asks of its application interface on the bus:
+// BusService (service/bus_service.hpp) is the D-Bus one; the daemon's unit tests
+// substitute one that records what was published.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "path_report.hpp"
+#include "policy_table.hpp"
+
+namespace multi6d {
+
+namespace dbus {
+struct ReloadResult;
+}  // namespace dbus
+
+class BusPort {
+  public:
+    using Reload = std::function<dbus::ReloadResult()>;
+    virtual ~BusPort() = default;
+    // The first attempt to connect; later ones are the port's own business.
+    virtual void start() = 0;
+    // Leaves the bus and stops trying.
+    virtual void stop() = 0;
+    // The daemon's paths and applied policy table now; `policy_reason` says
+    // why the policy changed (empty: it did not).
+    virtual void publish(std::vector<PathReport> paths, PolicyTable policy,
+                         const std::string& policy_reason) = 0;
+    // The State property's override ("starting", "stopping"); nullopt: the
+    // paths decide.
+    virtual void set_lifecycle(std::optional<std::string> lifecycle) = 0;
+};
+
+}  // namespace multi6d

@@ -1,0 +1,55 @@
+#include "decision.hpp"
+
+namespace multi6d {
+
+GenericChoice generic_choice(const KernelState& state) {
+    GenericChoice choice;
+    for (const auto& row : state.labels) {
+        if (row.prefix == generic_destinations()) {
+            choice.label = row.label;
+        }
+    }
+    if (!choice.label) {
+        return choice;
+    }
+    // The rule whose source carries that label leads to the path's table;
+    // its default route names the router and the link.
+    for (const auto& rule : state.rules) {
+        if (state.labels.count(LabelRow{rule.source, *choice.label}) == 0) {
+            continue;
+        }
+        for (const auto& route : state.routes) {
+            if (route.table == rule.table && route.destination.length() == 0) {
+                choice.path = GenericChoice::Path{rule.source, route.gateway, route.ifindex};
+                return choice;
+            }
+        }
+    }
+    return choice;
+}
+
+Decision decide(const HostModel& model, const PathHealthView& health, const Config& config,
+                RoutingIds& ids) {
+    // The health of this decision's paths, read once from their owner and
+    // handed to the pure parts by value.
+    RoutingInputs inputs;
+    inputs.set_config(config);
+    const std::vector<PathInfo> paths = find_paths(model);
+    for (const PathInfo& path : paths) {
+        inputs.health[path.key] = health.health(path.key);
+    }
+
+    Decision decision;
+    decision.kernel = decide_routing(model, inputs, ids);
+    decision.ipv6_down = !paths.empty();
+    for (const auto& [key, h] : inputs.health) {
+        decision.ipv6_down = decision.ipv6_down && h == PathHealth::Down;
+    }
+    decision.gai.labels = decision.kernel.labels;
+    decision.gai.ipv6_down = decision.ipv6_down;
+    decision.mptcp = mptcp_endpoint_wants(model, inputs.health);
+    decision.generic = generic_choice(decision.kernel);
+    return decision;
+}
+
+}  // namespace multi6d

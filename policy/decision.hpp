@@ -1,0 +1,65 @@
+// The one decision (DESIGN.md §3): host model + path health + configuration
+// → everything the daemon applies. Pure and deterministic like the parts it
+// combines; the daemon formats and applies the result and derives nothing
+// of its own from it.
+//
+// - kernel: the routes, rules, labels and taken-over links
+//   (policy/routing_decision.hpp).
+// - gai: the input of the gai.conf block (policy/gai_conf.hpp): the kernel's
+//   label rows, and "prefer IPv4" while every IPv6 path is down
+//   (RFC 6724 §10.3.1).
+// - mptcp: the MPTCP endpoints wanted (policy/endpoint_wants.hpp).
+// - generic: which path carries the generic destinations (2000::/3), as the
+//   log and sd_notify STATUS say it ("generic destinations: ...").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "address.hpp"
+#include "config.hpp"
+#include "gai_conf.hpp"
+#include "host_model.hpp"
+#include "kernel_state.hpp"
+#include "endpoint_wants.hpp"
+#include "path_health.hpp"
+#include "routing_decision.hpp"
+
+namespace multi6d {
+
+// The path whose label the generic destinations carry.
+struct GenericChoice {
+    // None: no path qualifies; the kernel's defaults decide.
+    std::optional<AddressLabel> label;
+    // The path behind that label: its prefix (the rule's source), router and
+    // link. None when the label has no path with a default route (not
+    // expected; reported by its label alone).
+    struct Path {
+        Prefix source;
+        Address router;
+        int ifindex = 0;
+        friend bool operator==(const Path&, const Path&) = default;
+    };
+    std::optional<Path> path;
+    friend bool operator==(const GenericChoice&, const GenericChoice&) = default;
+};
+
+struct Decision {
+    KernelState kernel;
+    GaiInput gai;
+    std::map<Address, EndpointWant> mptcp;
+    GenericChoice generic;
+    // At least one path, and every one Down (RFC 6724 §10.3.1: prefer IPv4).
+    bool ipv6_down = false;
+};
+
+// Reads health for the paths of find_paths(model) only; uplinks and
+// [balance] come from `config`. Updates `ids` as decide_routing() does.
+Decision decide(const HostModel& model, const PathHealthView& health, const Config& config,
+                RoutingIds& ids);
+
+// Which path the generic destinations use in `state` (its 2000::/3 row).
+GenericChoice generic_choice(const KernelState& state);
+
+}  // namespace multi6d

@@ -1,0 +1,305 @@
+// The real Daemon over fake ports (daemon_fakes.hpp): RAs, rtnetlink events,
+// probe outcomes, reloads and stops go in where the kernel and the bus
+// would deliver them; the kernel state, the bus and the MPTCP path manager
+// are read back where the kernel would hold them. A clock of the test's own
+// (fake_loop.hpp): no root, no sleeps.
+#include "daemon.hpp"
+
+#include <gtest/gtest.h>
+#include <linux/if_addr.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+
+#include "daemon_fakes.hpp"
+#include "ra_builder.hpp"
+#include "temp_dir.hpp"
+
+namespace multi6d {
+namespace {
+
+using namespace std::chrono_literals;
+using test::FakeKernel;
+
+constexpr int eth0 = 2;
+constexpr int eth1 = 3;
+
+Prefix pfx(const char* text) {
+    return *Prefix::parse(text);
+}
+Address addr(const char* text) {
+    return *Address::parse(text);
+}
+
+std::vector<std::uint8_t> ra_bytes(const char* prefix, unsigned preference) {
+    test::PioSpec pio;
+    pio.prefix = prefix;
+    return test::RaBuilder().router_lifetime(1800).preference(preference).pio(pio).build();
+}
+
+class DaemonTest : public ::testing::Test {
+  protected:
+    DaemonTest() {
+        command_line.runtime_dir = (dir.path() / "run").string();
+        command_line.config_file = (dir.path() / "multi6d.toml").string();
+        command_line.config_file_given = true;
+        write_config("");
+        config.mptcp.enabled = false;
+    }
+    ~DaemonTest() override {
+        if (daemon) {
+            daemon->stop();
+        }
+    }
+
+    void write_config(const std::string& text) { std::ofstream(command_line.config_file) << text; }
+
+    // Builds the daemon over fakes and starts it: two links up, one address
+    // each in 2001:db8:a::/64 (eth0) and 2001:db8:b::/64 (eth1).
+    void start() {
+        auto fake_loop = std::make_unique<test::FakeLoop>();
+        loop = fake_loop.get();
+        DaemonPorts ports;
+        ports.loop = std::move(fake_loop);
+        ports.kernel = [this] {
+            auto k = std::make_unique<FakeKernel>();
+            kernel = k.get();
+            return k;
+        };
+        ports.ra_socket = [this] {
+            auto s = std::make_unique<test::FakeRaSocket>();
+            ra = s.get();
+            return s;
+        };
+        ports.netlink = [this](EventLoop&, NetlinkHandlers handlers) {
+            auto w = std::make_unique<test::FakeLinkWatcher>(std::move(handlers));
+            w->links = {LinkInfo{eth0, "eth0", true, false}, LinkInfo{eth1, "eth1", true, false}};
+            w->addresses = {address(eth0, "2001:db8:a::10"), address(eth1, "2001:db8:b::10")};
+            netlink = w.get();
+            return w;
+        };
+        ports.prober = [this](EventLoop& l, Prober::Callbacks c, Prober::Options o) {
+            auto n = std::make_unique<test::FakeNetwork>(l, std::move(c), o);
+            n->unreachable = &unreachable;
+            return n;
+        };
+        ports.bus = [this](EventLoop&, BusPort::Reload reload) {
+            auto b = std::make_unique<test::FakeBus>(std::move(reload));
+            bus = b.get();
+            return b;
+        };
+        ports.mptcp = [this](const std::filesystem::path& record) {
+            return std::make_unique<MptcpEndpoints>(std::make_unique<test::FakeMptcpPm>(mptcp),
+                                                    record);
+        };
+        ports.link_managers = [this] {
+            return LinkManagerProbe(dir.path() / "root", [](int) { return false; });
+        };
+        ports.notify = [this](const std::string& state) { notified.push_back(state); };
+        daemon = std::make_unique<Daemon>(command_line, config, std::move(ports));
+        daemon->start();
+        loop->run_until_idle();
+    }
+
+    static AddressInfo address(int ifindex, const char* text) {
+        AddressInfo a;
+        a.ifindex = ifindex;
+        a.address = addr(text);
+        a.prefix_length = 64;
+        a.flags = IFA_F_PERMANENT;
+        a.valid_lifetime = a.preferred_lifetime = 0xffffffffU;
+        return a;
+    }
+    void receive_ra(int ifindex, const char* router, const char* prefix,
+                    unsigned preference = test::prf_medium) {
+        ra->queue.push_back({ifindex, addr(router), ra_bytes(prefix, preference)});
+        loop->readable(test::FakeRaSocket::fake_fd);
+    }
+    // Path A (eth0, high preference) and path B (eth1).
+    void two_paths() {
+        receive_ra(eth0, "fe80::a", "2001:db8:a::", test::prf_high);
+        receive_ra(eth1, "fe80::b", "2001:db8:b::");
+    }
+
+    test::TempDir dir{"multi6d-daemon"};
+    CommandLine command_line;
+    Config config;
+    test::FakeLoop* loop = nullptr;
+    FakeKernel* kernel = nullptr;
+    test::FakeRaSocket* ra = nullptr;
+    test::FakeLinkWatcher* netlink = nullptr;
+    test::FakeBus* bus = nullptr;
+    test::FakeMptcpPm::State mptcp;
+    std::set<Address> unreachable;
+    std::vector<std::string> notified;
+    std::unique_ptr<Daemon> daemon;
+};
+
+TEST_F(DaemonTest, RouterAdvertisementBecomesRulesRoutesAndLabels) {
+    start();
+    EXPECT_EQ(kernel->held, KernelState{});
+    receive_ra(eth0, "fe80::a", "2001:db8:a::");
+    const KernelState& k = kernel->held;
+    EXPECT_TRUE(k.suppress_rule);
+    EXPECT_EQ(k.managed_links, std::set<int>{eth0});
+    ASSERT_TRUE(kernel->label_of(pfx("2001:db8:a::/64")).has_value());
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:a::/64")));
+    bool rule = false;
+    for (const SourceRule& r : k.rules) {
+        rule = rule || r.source == pfx("2001:db8:a::/64");
+    }
+    EXPECT_TRUE(rule);
+    bool default_route = false;
+    for (const PathRoute& r : k.routes) {
+        default_route = default_route || (r.destination.length() == 0 &&
+                                          r.gateway == addr("fe80::a") && r.ifindex == eth0);
+    }
+    EXPECT_TRUE(default_route);
+    ASSERT_EQ(bus->paths.size(), 1U);
+    EXPECT_NE(std::find(notified.begin(), notified.end(), "READY=1"), notified.end());
+    EXPECT_EQ(notified.back().rfind("STATUS=1 path(s); generic destinations: 2001:db8:a::/64", 0),
+              0U)
+        << notified.back();
+}
+
+TEST_F(DaemonTest, RaFromAnUnmanagedLinkIsIgnored) {
+    config.managed_links = {"eth1"};
+    start();
+    receive_ra(eth0, "fe80::a", "2001:db8:a::");
+    EXPECT_EQ(kernel->held, KernelState{});
+}
+
+TEST_F(DaemonTest, FailoverMovesTheGenericLabel) {
+    start();
+    two_paths();
+    const auto label_a = kernel->label_of(pfx("2001:db8:a::/64"));
+    const auto label_b = kernel->label_of(pfx("2001:db8:b::/64"));
+    ASSERT_TRUE(label_a && label_b);
+    EXPECT_EQ(kernel->generic_label(), label_a);
+
+    unreachable.insert(addr("fe80::a"));
+    loop->advance(30s);
+    EXPECT_EQ(kernel->generic_label(), label_b);
+    ASSERT_FALSE(bus->reasons.empty());
+    EXPECT_NE(bus->reasons.back().find("down"), std::string::npos) << bus->reasons.back();
+    EXPECT_NE(bus->reasons.back().find("-> generic destinations: 2001:db8:b::/64 via fe80::b"),
+              std::string::npos)
+        << bus->reasons.back();
+
+    unreachable.clear();
+    loop->advance(120s);
+    EXPECT_EQ(kernel->generic_label(), label_a);
+}
+
+TEST_F(DaemonTest, ReloadAppliesAGoodConfigurationAndKeepsTheRunningOneOnErrors) {
+    start();
+    two_paths();
+    const auto label_a = kernel->label_of(pfx("2001:db8:a::/64"));
+    const auto label_b = kernel->label_of(pfx("2001:db8:b::/64"));
+    ASSERT_EQ(kernel->generic_label(), label_a);
+
+    write_config(
+        "[[uplink]]\nname = \"isp-a\"\nmatch_prefixes = [\"2001:db8:a::/64\"]\n"
+        "role = \"backup\"\n");
+    const dbus::ReloadResult good = bus->reload();
+    EXPECT_TRUE(good.ok) << good.error;
+    loop->run_until_idle();
+    EXPECT_EQ(kernel->generic_label(), label_b);
+
+    write_config("[[uplink]]\nname = \"isp-a\"\nrole = \"sideways\"\n");
+    const dbus::ReloadResult bad = bus->reload();
+    EXPECT_FALSE(bad.ok);
+    EXPECT_FALSE(bad.error.empty());
+    loop->run_until_idle();
+    EXPECT_EQ(kernel->generic_label(), label_b);  // the running configuration stays
+}
+
+TEST_F(DaemonTest, SighupReloads) {
+    start();
+    two_paths();
+    write_config(
+        "[[uplink]]\nname = \"isp-a\"\nmatch_prefixes = [\"2001:db8:a::/64\"]\n"
+        "role = \"backup\"\n");
+    loop->raise(SIGHUP);
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:b::/64")));
+}
+
+TEST_F(DaemonTest, ABurstOfEventsEndsInOneReconcile) {
+    config.probe.probe_routers = false;  // no health changes: only the burst reconciles
+    start();
+    receive_ra(eth0, "fe80::a", "2001:db8:a::");
+    const int before = kernel->full_reads;
+    // Several RAs and address events before the loop is idle again.
+    ra->queue.push_back({eth1, addr("fe80::b"), ra_bytes("2001:db8:b::", test::prf_medium)});
+    ra->queue.push_back({eth1, addr("fe80::c"), ra_bytes("2001:db8:c::", test::prf_medium)});
+    netlink->handlers.address_changed(address(eth1, "2001:db8:c::10"));
+    netlink->handlers.owned_state_changed();
+    loop->readable(test::FakeRaSocket::fake_fd);
+    EXPECT_EQ(kernel->full_reads - before, 1);
+    EXPECT_TRUE(kernel->label_of(pfx("2001:db8:c::/64")).has_value());
+}
+
+TEST_F(DaemonTest, KernelErrorsAreRetriedWithBackOff) {
+    config.probe.probe_routers = false;  // no health changes: only retries reconcile
+    start();
+    kernel->fail_next_writes = 1000;
+    receive_ra(eth0, "fe80::a", "2001:db8:a::");
+    EXPECT_FALSE(kernel->generic_label().has_value());
+    // Retries after 1 s, then 2 s, then 4 s: three more attempts in 7 s.
+    const int first = kernel->full_reads;
+    loop->advance(999ms);
+    EXPECT_EQ(kernel->full_reads, first);
+    loop->advance(1ms);
+    EXPECT_EQ(kernel->full_reads, first + 1);
+    loop->advance(2s);
+    EXPECT_EQ(kernel->full_reads, first + 2);
+    loop->advance(3999ms);
+    EXPECT_EQ(kernel->full_reads, first + 2);
+    kernel->fail_next_writes = 0;
+    loop->advance(1ms);
+    EXPECT_EQ(kernel->full_reads, first + 3);
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:a::/64")));
+    // Success resets the back-off: no retry timer fires any more.
+    const int settled = kernel->full_reads;
+    loop->advance(60s);
+    EXPECT_EQ(kernel->full_reads, settled);
+}
+
+TEST_F(DaemonTest, MptcpEndpointsWaitForTheStartHold) {
+    config.mptcp.enabled = true;
+    start();
+    receive_ra(eth0, "fe80::a", "2001:db8:a::");
+    loop->advance(1s);
+    EXPECT_TRUE(mptcp.endpoints.empty());  // routers may not have answered yet
+    loop->advance(1s);
+    ASSERT_EQ(mptcp.endpoints.size(), 1U);
+    const MptcpEndpoint& e = mptcp.endpoints.begin()->second;
+    EXPECT_EQ(e.address, addr("2001:db8:a::10"));
+    EXPECT_EQ(e.flags & mptcp_flag::backup, 0U);
+    EXPECT_EQ(mptcp.limits.subflows, 8U);
+}
+
+TEST_F(DaemonTest, StopRemovesEverything) {
+    config.mptcp.enabled = true;
+    start();
+    two_paths();
+    loop->advance(3s);
+    ASSERT_FALSE(kernel->held.rules.empty());
+    ASSERT_FALSE(mptcp.endpoints.empty());
+    daemon->stop();
+    EXPECT_EQ(kernel->held, KernelState{});
+    // The reconciler removed it all; the final sweep by mark found nothing.
+    ASSERT_EQ(kernel->found_by_sweep.size(), 2U);  // at start and at stop
+    EXPECT_EQ(kernel->found_by_sweep.back(), KernelState{});
+    EXPECT_TRUE(mptcp.endpoints.empty());
+    EXPECT_EQ(loop->exit_code(), std::optional<int>(0));
+    EXPECT_EQ(notified.back().rfind("STOPPING=1", 0), 0U);
+    // Routers are asked again for the links given back to the kernel.
+    EXPECT_EQ(std::set<int>(ra->solicited.begin(), ra->solicited.end()),
+              (std::set<int>{eth0, eth1}));
+    daemon.reset();
+}
+
+}  // namespace
+}  // namespace multi6d
