@@ -19,10 +19,10 @@
 
 #include "address.hpp"
 #include "config.hpp"
+#include "endpoint_wants.hpp"
 #include "gai_conf.hpp"
 #include "host_model.hpp"
 #include "kernel_state.hpp"
-#include "endpoint_wants.hpp"
 #include "path_health.hpp"
 #include "routing_decision.hpp"
 

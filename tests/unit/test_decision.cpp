@@ -122,7 +122,8 @@ TEST(GenericChoice, LabelWithoutADefaultRouteIsReportedByLabel) {
     s.labels.insert(LabelRow{pfx("2000::/3"), AddressLabel{6610}, 0});
     s.labels.insert(LabelRow{pfx("2001:db8:a::/64"), AddressLabel{6610}, 0});
     s.rules.insert(SourceRule{RulePriority{6601}, pfx("2001:db8:a::/64"), TableId{6601}});
-    s.routes.insert(PathRoute{TableId{6601}, pfx("2001:db8:9::/48"), addr("fe80::a"), eth0, 1024, {}});
+    s.routes.insert(
+        PathRoute{TableId{6601}, pfx("2001:db8:9::/48"), addr("fe80::a"), eth0, 1024, {}});
     const GenericChoice c = generic_choice(s);
     EXPECT_EQ(c.label, std::optional<AddressLabel>(AddressLabel{6610}));
     EXPECT_FALSE(c.path.has_value());
