@@ -79,8 +79,10 @@ _lab_filter_apply() {
     _lab_settings_load "$id" "$r" s
     _lab_nft "$id" "$r" flush chain ip6 lab ingress_filter
     if [[ ${s[filter]} == on ]]; then
+        local allowed="2001:db8:$r::/64"
+        [[ ${s[pio2]} == on ]] && allowed+=", 2001:db8:$r:1::/64"
         _lab_nft "$id" "$r" add rule ip6 lab ingress_filter \
-            ip6 saddr != "2001:db8:$r::/64" counter name spoofed drop
+            ip6 saddr != "{ $allowed }" counter name spoofed drop
     fi
 }
 

@@ -8,10 +8,10 @@
 # for MaxRtrAdvInterval 600; we keep it long so a router never drops out of
 # the default router list by itself during a test. interval is radvd's
 # MaxRtrAdvInterval; 4 s is the smallest radvd accepts without Mobile IPv6.
-LAB_ROUTER_KEYS=(prf lifetime interval rdnss rio valid preferred filter)
+LAB_ROUTER_KEYS=(prf lifetime interval rdnss rio valid preferred filter pio2)
 declare -A LAB_ROUTER_DEFAULTS=(
     [prf]=medium [lifetime]=1800 [interval]=4 [rdnss]=on [rio]=""
-    [valid]=86400 [preferred]=14400 [filter]=on
+    [valid]=86400 [preferred]=14400 [filter]=on [pio2]=off
 )
 
 _lab_settings_file() { echo "$(_lab_dir "$1")/$2/settings"; }
@@ -61,7 +61,7 @@ _lab_setting_check() {
             _lab_die "router $r: lifetime=$v: seconds, 0 (not a default router) or interval..9000" ;;
         interval) { _lab_is_uint "$v" && ((v >= 4 && v <= 1800)); } ||
             _lab_die "router $r: interval=$v: MaxRtrAdvInterval in seconds, 4..1800" ;;
-        rdnss | filter) [[ $v =~ ^(on|off)$ ]] || _lab_die "router $r: $k=$v: use on or off" ;;
+        rdnss | filter | pio2) [[ $v =~ ^(on|off)$ ]] || _lab_die "router $r: $k=$v: use on or off" ;;
         valid | preferred) { _lab_is_uint "$v" || [[ $v == infinity ]]; } ||
             _lab_die "router $r: $k=$v: seconds or infinity" ;;
         rio)
@@ -130,6 +130,18 @@ interface lan {
         AdvPreferredLifetime ${s[preferred]};
     };
 CONF
+    # pio2=on: a second prefix from the same ISP (more paths per router,
+    # e.g. for the footprint benchmark), same lifetimes.
+    if [[ ${s[pio2]} == on ]]; then
+        cat <<CONF
+    prefix 2001:db8:$r:1::/64 {
+        AdvOnLink on;
+        AdvAutonomous on;
+        AdvValidLifetime ${s[valid]};
+        AdvPreferredLifetime ${s[preferred]};
+    };
+CONF
+    fi
     if [[ ${s[rdnss]} == on ]]; then
         echo "    RDNSS 2001:db8:ff::53 { };"
     fi

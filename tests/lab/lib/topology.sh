@@ -89,6 +89,7 @@ IP
 link set dev lan addrgenmode none
 addr add fe80::$r/64 dev lan
 addr add 2001:db8:$r::1/64 dev lan
+addr add 2001:db8:$r:1::1/64 dev lan
 link set dev lan up
 addr add fd00:0:0:$r::2/64 dev up
 link set dev up up
@@ -97,7 +98,7 @@ IP
         ip -n "$inet" -b - <<IP
 addr add fd00:0:0:$r::1/64 dev isp-$r
 link set dev isp-$r up
-route add 2001:db8:$r::/64 via fd00:0:0:$r::2 dev isp-$r
+route add 2001:db8:$r::/56 via fd00:0:0:$r::2 dev isp-$r
 IP
         _lab_filter_load "$id" "$r"
     done
