@@ -23,6 +23,9 @@ Details common_details(const PathReport& path) {
     d.emplace("prefix", sdbus::Variant(path.key.prefix.to_string()));
     d.emplace("router", sdbus::Variant(path.key.router.to_string()));
     d.emplace("state", sdbus::Variant(std::string(health_name(path.metrics.state))));
+    if (!path.state_reason.empty()) {
+        d.emplace("state_reason", sdbus::Variant(path.state_reason));
+    }
     const PathMetrics& m = path.metrics;
     if (m.rtt) {
         d.emplace("rtt_usec", sdbus::Variant(static_cast<std::uint64_t>(m.rtt->count())));

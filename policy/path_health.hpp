@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <string>
 
 #include "path.hpp"
 #include "path_quality.hpp"
@@ -16,6 +17,9 @@ class PathHealthView {
     virtual ~PathHealthView() = default;
     // The path's health; Unknown (usable) for a path not measured yet.
     virtual PathHealth health(const PathKey& key) const = 0;
+    // Why the path has that health (one line, policy/path_evidence.hpp);
+    // "" when there is nothing to say.
+    virtual std::string reason(const PathKey&) const { return {}; }
     // Its measurements (RTT, loss window); null for a path not measured.
     virtual const PathMonitor* monitor(const PathKey& key) const = 0;
 };

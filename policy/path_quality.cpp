@@ -276,10 +276,10 @@ std::optional<HealthTransition> PathMonitor::after_loss(ProbeTargetKind kind, co
         return std::nullopt;
     }
     const std::string last = " (last to " + target.to_string() + ")";
-    if (!ever_replied_ && any_streak_.count >= any_streak_.needed) {
-        return go_down(
-            any_streak_, now,
-            "no reply to the first " + std::to_string(any_streak_.count) + " probes" + last);
+    if (!ever_replied_) {
+        // Down needs evidence: timeouts alone never take a path that has
+        // not answered yet down (policy/path_evidence.hpp judges it).
+        return std::nullopt;
     }
     if (kind == ProbeTargetKind::Upstream && upstream_streak_.count >= upstream_streak_.needed) {
         return go_down(

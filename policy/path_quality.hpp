@@ -17,12 +17,13 @@
 // State machine (settings from ProbeSettings, policy/config.hpp):
 //
 // * unknown → up on the first reply. Unknown is already usable (the routing
-//   decision ranks it with up), so waiting for more replies would gain no
-//   safety, only delay the state clients see. What matters for failover is
-//   the other way: a path that never answers goes unknown → down by the same
-//   loss rule as an up path, so a new backup that does not work is known
-//   within ~1 s.
-// * up/degraded/unknown → down after a streak of lost probes, either
+//   decision ranks it after up), so waiting for more replies would gain no
+//   safety, only delay the state clients see. A path that never answers
+//   stays unknown here: no answer is no evidence (a router may ignore echo),
+//   and policy/path_evidence.hpp takes it down only on evidence (its
+//   router's neighbour entry failed, ICMPv6 errors, upstream targets that
+//   answer on other paths).
+// * up/degraded → down after a streak of lost probes, either
 //     - N upstream probes lost in a row (router replies do not break this
 //       streak: a live first hop with a dead upstream is down), or
 //     - N probes of any kind lost in a row (a dead first hop: any reply,

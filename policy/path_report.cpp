@@ -39,6 +39,7 @@ std::vector<PathReport> path_reports(const HostModel& model,
         if (const auto it = facts.find(info.key); it != facts.end()) {
             r.uplink = it->second.uplink;
             r.metrics = it->second.metrics;
+            r.state_reason = it->second.state_reason;
             r.link_manager = it->second.link_manager;
             r.link_manager_note = it->second.link_manager_note;
         }

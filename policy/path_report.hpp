@@ -34,6 +34,9 @@ struct PathReport {
     // tentative, not failed DAD), sorted by address.
     std::vector<SourceCandidate> addresses;
     PathMetrics metrics;
+    // Why the path has metrics.state, one line (policy/path_evidence.hpp);
+    // "" when there is nothing to say.
+    std::string state_reason;
     // Who processes RAs on the path's link (link_manager_name()) and what
     // multi6d does beside it (link_manager_note()); "" when not known yet.
     std::string link_manager;
@@ -47,6 +50,7 @@ struct PathFacts {
     PathMetrics metrics;
     std::string link_manager;
     std::string link_manager_note;
+    std::string state_reason;  // PathReport::state_reason
 };
 
 // One report per find_paths() path, in its order; a path missing from

@@ -29,7 +29,7 @@ void ProbeTracker::transmitted(std::uint16_t sequence, ProbeTime now) {
 
 std::optional<ProbeOutcome> ProbeTracker::take(std::map<std::uint16_t, Entry>::iterator it,
                                                std::optional<std::chrono::microseconds> rtt) {
-    ProbeOutcome outcome{it->first, it->second.request, it->second.kind, rtt};
+    ProbeOutcome outcome{it->first, it->second.request, it->second.kind, rtt, std::nullopt};
     entries_.erase(it);
     return outcome;
 }

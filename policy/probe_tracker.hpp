@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "address.hpp"
@@ -43,6 +44,9 @@ struct ProbeOutcome {
     ProbeRequest request;
     ProbeKind kind = ProbeKind::Probe;
     std::optional<std::chrono::microseconds> rtt;  // nullopt: lost
+    // Lost to an ICMPv6 error quoting it: what the error said (set by the
+    // prober, which has the packet).
+    std::optional<std::string> error;
 };
 
 class ProbeTracker {

@@ -24,18 +24,21 @@ PathHealth health_of(const RoutingInputs& inputs, const PathKey& key) {
     return it == inputs.health.end() ? PathHealth::Unknown : it->second;
 }
 
-// 0: Up/Unknown, 1: Degraded, 2: Down (never usable for new flows).
+// 0: Up, 1: Unknown (no evidence either way, policy/path_evidence.hpp:
+// usable, after paths known to be up), 2: Degraded, 3: Down (never usable
+// for new flows). The same order as D-Bus ranking (ranking.cpp).
 int health_tier(PathHealth h) {
     switch (h) {
-        case PathHealth::Unknown:
         case PathHealth::Up:
             return 0;
-        case PathHealth::Degraded:
+        case PathHealth::Unknown:
             return 1;
+        case PathHealth::Degraded:
+            return 2;
         case PathHealth::Down:
             break;
     }
-    return 2;
+    return 3;
 }
 
 // A path that made it into the kernel state (it has a table and a label).
@@ -84,7 +87,7 @@ std::vector<SteeredRow> generic_rows(const std::vector<Placed>& placed, const Ro
     std::vector<const Placed*> paths;
     for (const auto& p : placed) {
         const PathInfo& i = *p.info;
-        if (i.default_router && i.has_preferred_address && i.prefix_preferred && p.tier <= 1) {
+        if (i.default_router && i.has_preferred_address && i.prefix_preferred && p.tier <= 2) {
             paths.push_back(&p);
         }
     }
@@ -145,8 +148,8 @@ const Placed* router_path(const std::vector<Placed>& placed, int ifindex, const 
     const Placed* best = nullptr;
     const auto key = [](const Placed& p) {
         const PathInfo& i = *p.info;
-        const bool good = p.tier == 0 && i.has_preferred_address && i.prefix_preferred;
-        return std::tuple(!good, i.key.prefix);
+        const bool good = p.tier <= 1 && i.has_preferred_address && i.prefix_preferred;
+        return std::tuple(!good, p.tier, i.key.prefix);
     };
     for (const auto& p : placed) {
         if (p.info->key.ifindex != ifindex || p.info->key.router != router) {

@@ -28,8 +28,10 @@
 //      a. the primary paths if any (policy/uplink.hpp says a path's
 //         uplink, role, cost and weight), else the backup paths: a backup
 //         carries new connections only while no primary can;
-//      b. the Up/Unknown paths if any, else the Degraded ones (so a
-//         degraded primary still beats a healthy backup: role first);
+//      b. the Up paths if any, else the Unknown ones (never answered a
+//         probe, no evidence against them: policy/path_evidence.hpp), else
+//         the Degraded ones (so a degraded primary still beats a healthy
+//         backup: role first);
 //      c. the paths of the lowest-cost uplinks.
 //      Then if some of the uplinks left have weight > 0, those share the
 //      destinations (policy/load_balance.hpp): every [balance] range is cut
@@ -43,9 +45,9 @@
 //      router advertised: Rule 5.5's effect from userspace (RFC 8028 §3.1,
 //      RFC 6724 §5 Rule 5.5). P is that router's best prefix on the link
 //      (usable health, preferred address, non-deprecated PIO first, then the
-//      lowest). When two routers advertise the same Q: higher RIO
-//      preference, then higher router preference, then lower router
-//      address, then lower ifindex. RIO rows are kept whatever the health:
+//      lowest; among usable ones Up before Unknown). When two routers
+//      advertise the same Q: higher RIO preference, then higher router
+//      preference, then lower router address, then lower ifindex. RIO rows are kept whatever the health:
 //      an ISP-specific destination is reachable only through that ISP.
 //   A prefix has one row only: path rows win over generic rows (2000::/3
 //   and slices), which win over RIO rows for the same prefix.

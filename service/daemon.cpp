@@ -79,6 +79,9 @@ void Daemon::start() {
                    [this](const AddressInfo& a) { on_address(a); },
                    [this](int ifindex, const Address& a) { on_address_removed(ifindex, a); },
                    [this] { schedule_reconcile(); },
+                   [this](int ifindex, const Address& a, NeighbourState state) {
+                       paths_->on_neighbour(ifindex, a, state);
+                   },
                });
     netlink_->start();
     configure_gai();

@@ -82,6 +82,7 @@ void Daemon::publish_dbus(const std::string& policy_reason) {
         f.link_manager_note = link_manager_note(manager);
         f.metrics.cost = uplink.cost;
         f.metrics.state = view.health(path.key);
+        f.state_reason = view.reason(path.key);
         if (const PathMonitor* monitor = view.monitor(path.key)) {
             if (const auto rtt = monitor->rtt()) {
                 f.metrics.rtt = std::chrono::duration_cast<std::chrono::microseconds>(rtt->srtt);

@@ -1,5 +1,6 @@
 #include "netlink_watcher.hpp"
 
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/msg.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,10 +66,11 @@ void NetlinkWatcher::start() {
     // A larger receive buffer makes overruns (and full resyncs) rare when
     // many addresses change at once.
     nl_socket_set_buffer_size(events_, 1 << 20, 0);
-    if (const int r = nl_socket_add_memberships(events_, RTNLGRP_LINK, RTNLGRP_IPV6_IFADDR,
-                                                RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE, 0);
+    if (const int r =
+            nl_socket_add_memberships(events_, RTNLGRP_LINK, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_RULE,
+                                      RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH, 0);
         r < 0) {
-        fail("subscribe to link, address, rule and route events", r);
+        fail("subscribe to link, address, rule, route and neighbour events", r);
     }
     if (const int r = nl_socket_set_nonblocking(events_); r < 0) {
         fail("set event socket non-blocking", r);
@@ -160,8 +163,49 @@ int NetlinkWatcher::on_message(nl_msg* msg, void* self) {
     } else if (type == RTM_NEWRULE || type == RTM_DELRULE || type == RTM_NEWROUTE ||
                type == RTM_DELROUTE) {
         watcher->on_routing_message(nlmsg_hdr(msg));
+    } else if (type == RTM_NEWNEIGH || type == RTM_DELNEIGH) {
+        watcher->on_neighbour_message(nlmsg_hdr(msg));
     }
     return NL_OK;
+}
+
+void NetlinkWatcher::on_neighbour_message(nlmsghdr* hdr) {
+    if (!handlers_.neighbour_changed || hdr->nlmsg_len < NLMSG_LENGTH(sizeof(ndmsg))) {
+        return;
+    }
+    const auto* ndm = static_cast<const ndmsg*>(NLMSG_DATA(hdr));
+    if (ndm->ndm_family != AF_INET6) {
+        return;
+    }
+    std::optional<Address> destination;
+    int length = static_cast<int>(hdr->nlmsg_len - NLMSG_LENGTH(sizeof(ndmsg)));
+    for (auto* rta = reinterpret_cast<const rtattr*>(reinterpret_cast<const char*>(ndm) +
+                                                     NLMSG_ALIGN(sizeof(ndmsg)));
+         RTA_OK(rta, length); rta = RTA_NEXT(rta, length)) {
+        if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == 16) {
+            Address::Bytes bytes{};
+            std::memcpy(bytes.data(), RTA_DATA(rta), 16);
+            destination = Address(bytes);
+        }
+    }
+    // Routers are known by their link-local addresses (RFC 4861 §6.1.2).
+    if (!destination || !destination->is_link_local()) {
+        return;
+    }
+    // RFC 4861 §7.3.2 states as the kernel names them (NUD_*).
+    NeighbourState state = NeighbourState::Unknown;
+    if (hdr->nlmsg_type == RTM_NEWNEIGH) {
+        constexpr unsigned usable =
+            NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
+        if ((ndm->ndm_state & NUD_FAILED) != 0) {
+            state = NeighbourState::Failed;
+        } else if ((ndm->ndm_state & NUD_INCOMPLETE) != 0) {
+            state = NeighbourState::Incomplete;
+        } else if ((ndm->ndm_state & usable) != 0) {
+            state = NeighbourState::Reachable;
+        }
+    }
+    handlers_.neighbour_changed(ndm->ndm_ifindex, *destination, state);
 }
 
 void NetlinkWatcher::on_routing_message(nlmsghdr* hdr) {

@@ -1,4 +1,5 @@
-// Follows links and IPv6 addresses over rtnetlink and reports them to the
+// Follows links, IPv6 addresses and the neighbour entries of link-local
+// IPv6 addresses (RTNLGRP_NEIGH) over rtnetlink and reports them to the
 // daemon; also says when IPv6 rules or routes that carry multi6d's marks
 // change (RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE: every table). Subscribes first and dumps second so
 // nothing falls between (as mptcpd's network monitor does); a receive-buffer overrun (ENOBUFS)
@@ -14,6 +15,7 @@
 
 #include "address.hpp"
 #include "event_loop.hpp"
+#include "neighbour_evidence.hpp"
 
 struct nl_sock;
 struct nl_msg;
@@ -50,6 +52,11 @@ struct NetlinkHandlers {
     // multi6d's own changes come back too), or events were lost. The
     // reconciler compares with the kernel then; there is nothing to report.
     std::function<void()> owned_state_changed;
+    // The kernel's neighbour entry of a link-local IPv6 address (a router,
+    // as RAs come from link-local sources) changed state
+    // (RTNLGRP_NEIGH; policy/neighbour_evidence.hpp maps the NUD states).
+    // Optional.
+    std::function<void(int ifindex, const Address&, NeighbourState)> neighbour_changed;
 };
 
 // What the daemon asks of rtnetlink; NetlinkWatcher is the Linux one, the
@@ -75,6 +82,7 @@ class NetlinkWatcher final : public LinkWatcher {
   private:
     static int on_message(nl_msg* msg, void* self);
     void on_routing_message(nlmsghdr* hdr);
+    void on_neighbour_message(nlmsghdr* hdr);
     static void on_object(nl_object* object, void* self);
     void handle(nl_object* object, bool removed);
     void dump();

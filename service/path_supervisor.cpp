@@ -37,17 +37,27 @@ PathSupervisor::PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
       random_engine_(std::random_device{}()),
       prober_(open_prober(
           loop,
-          Prober::Callbacks{[this](const PathKey& key, const Address& target,
-                                   std::chrono::microseconds rtt) { on_outcome(key, target, rtt); },
-                            [this](const PathKey& key, const Address& target) {
-                                on_outcome(key, target, std::nullopt);
-                            }},
+          Prober::Callbacks{
+              [this](const PathKey& key, const Address& target, std::chrono::microseconds rtt) {
+                  on_outcome(key, target, rtt);
+              },
+              [this](const PathKey& key, const Address& target) {
+                  on_outcome(key, target, std::nullopt);
+              },
+              [this](const PathKey& key, const Address& target, const std::string& error) {
+                  on_outcome(key, target, std::nullopt, error);
+              }},
           Prober::Options{settings.timeout, std::nullopt, 64})),
       global_cap_(settings.max_rate) {}
 
 PathHealth PathSupervisor::health(const PathKey& key) const {
-    const PathMonitor* known = monitor(key);
-    return known != nullptr ? known->state() : PathHealth::Unknown;
+    const auto it = paths_.find(key);
+    return it == paths_.end() ? PathHealth::Unknown : it->second.verdict.health;
+}
+
+std::string PathSupervisor::reason(const PathKey& key) const {
+    const auto it = paths_.find(key);
+    return it == paths_.end() ? std::string() : it->second.verdict.reason;
 }
 
 const PathMonitor* PathSupervisor::monitor(const PathKey& key) const {
@@ -94,15 +104,62 @@ void PathSupervisor::update(const HostModel& model) {
             }
         }
     }
+    std::set<std::pair<int, Address>> routers;
     for (auto it = paths_.begin(); it != paths_.end();) {
         if (present.count(it->first) == 0) {
             prober_->forget(it->first);
             it = paths_.erase(it);
         } else {
+            routers.emplace(it->first.ifindex, it->first.router);
             ++it;
         }
     }
+    neighbours_.retain(routers);
+    for (auto& [key, path] : paths_) {
+        judge(key, path, now);  // a new path may be through a failed neighbour
+    }
     rearm();
+}
+
+void PathSupervisor::on_neighbour(int ifindex, const Address& router, NeighbourState state) {
+    const TimePoint now = loop_.now();
+    bool known = false;
+    for (const auto& [key, path] : paths_) {
+        known = known || (key.ifindex == ifindex && key.router == router);
+    }
+    if (!known || !neighbours_.set(ifindex, router, state, now)) {
+        return;
+    }
+    for (auto& [key, path] : paths_) {
+        if (key.ifindex == ifindex && key.router == router) {
+            judge(key, path, now);
+        }
+    }
+}
+
+bool PathSupervisor::upstream_answered_elsewhere(const PathKey& key, TimePoint now) const {
+    for (const auto& [other, path] : paths_) {
+        if (other != key && path.last_upstream_reply &&
+            now - *path.last_upstream_reply <= kElsewhereWindow) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void PathSupervisor::judge(const PathKey& key, Path& path, TimePoint now) {
+    PathVerdict verdict = path_verdict(path.monitor, path.monitor_reason, path.evidence,
+                                       neighbours_.state(key.ifindex, key.router), key.router);
+    if (verdict == path.verdict) {
+        return;
+    }
+    const PathHealth before = path.verdict.health;
+    path.verdict = std::move(verdict);
+    // A new reason with the same health (an unknown path whose probes went
+    // unanswered, whose router became reachable) is reported too, so the
+    // log and D-Bus say why; reasons hold no counters that move with every
+    // probe (policy/path_evidence.hpp).
+    on_transition_(key, HealthTransition{before, path.verdict.health, now, path.verdict.reason});
 }
 
 void PathSupervisor::reconfigure(const ProbeSettings& settings) {
@@ -112,6 +169,7 @@ void PathSupervisor::reconfigure(const ProbeSettings& settings) {
     const TimePoint now = loop_.now();
     for (auto& [key, path] : paths_) {
         path.monitor.reconfigure(settings);
+        path.evidence.reconfigure(settings.down_after);
         path.scheduler = ProbeScheduler(settings, now, [this] {
             return std::uniform_real_distribution<double>(0.0, 1.0)(random_engine_);
         });
@@ -177,7 +235,8 @@ void PathSupervisor::send_probe(const PathKey& key, Path& path, TimePoint now) {
 }
 
 void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
-                                std::optional<std::chrono::microseconds> rtt) {
+                                std::optional<std::chrono::microseconds> rtt,
+                                std::optional<std::string> icmp_error) {
     const auto it = paths_.find(key);
     if (it == paths_.end()) {
         return;
@@ -197,12 +256,19 @@ void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
     if (rtt) {
         path.scheduler.record_reply(probe.seq);
         transition = path.monitor.record_reply(probe.kind, target, *rtt, now);
+        path.evidence.record_reply();
+        if (probe.kind == ProbeTargetKind::Upstream) {
+            path.last_upstream_reply = now;
+        }
     } else {
         transition = path.monitor.record_loss(probe.kind, target, now);
+        path.evidence.record_loss(ProbeLoss{probe.kind, target, std::move(icmp_error),
+                                            upstream_answered_elsewhere(key, now)});
     }
     if (transition) {
-        on_transition_(key, *transition);
+        path.monitor_reason = transition->reason;
     }
+    judge(key, path, now);
     rearm();
 }
 

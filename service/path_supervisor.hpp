@@ -17,7 +17,9 @@
 #include "config.hpp"
 #include "event_loop.hpp"
 #include "host_model.hpp"
+#include "neighbour_evidence.hpp"
 #include "path.hpp"
+#include "path_evidence.hpp"
 #include "path_health.hpp"
 #include "path_quality.hpp"
 #include "probe_schedule.hpp"
@@ -40,9 +42,16 @@ class PathSupervisor : public PathHealthView {
     // New settings after a reload: monitors keep their state.
     void reconfigure(const ProbeSettings& settings);
 
-    // A known path's health is its monitor's state (Unknown until the first
-    // outcome); a path not known is Unknown.
+    // The kernel's neighbour state of a router changed (rtnetlink
+    // RTM_NEWNEIGH/RTM_DELNEIGH): evidence about every path through it
+    // (policy/path_evidence.hpp); reports the health changes it causes.
+    void on_neighbour(int ifindex, const Address& router, NeighbourState state);
+
+    // A known path's health is its verdict (policy/path_evidence.hpp: the
+    // monitor's state, or the evidence; Unknown until there is some); a
+    // path not known is Unknown.
     PathHealth health(const PathKey& key) const override;
+    std::string reason(const PathKey& key) const override;
     const PathMonitor* monitor(const PathKey& key) const override;
     ProbeCounters counters(const PathKey& key) const { return prober_->counters(key); }
 
@@ -54,9 +63,15 @@ class PathSupervisor : public PathHealthView {
     };
     struct Path {
         Path(const ProbeSettings& settings, TimePoint now, ProbeScheduler::Random random)
-            : monitor(settings), scheduler(settings, now, std::move(random)) {}
+            : monitor(settings),
+              scheduler(settings, now, std::move(random)),
+              evidence(settings.down_after) {}
         PathMonitor monitor;
         ProbeScheduler scheduler;
+        PathEvidence evidence;
+        std::string monitor_reason;  // of the monitor's last transition
+        PathVerdict verdict{PathHealth::Unknown, "no probe answered yet"};
+        std::optional<TimePoint> last_upstream_reply;
         std::optional<Address> source;          // none: no usable address yet, not probed
         std::vector<Address> router_targets;    // the router itself
         std::vector<Address> upstream_targets;  // its RDNSS servers, configured targets
@@ -68,7 +83,11 @@ class PathSupervisor : public PathHealthView {
 
     bool probeable(const Path& path) const;
     void on_outcome(const PathKey& key, const Address& target,
-                    std::optional<std::chrono::microseconds> rtt);
+                    std::optional<std::chrono::microseconds> rtt,
+                    std::optional<std::string> icmp_error = std::nullopt);
+    bool upstream_answered_elsewhere(const PathKey& key, TimePoint now) const;
+    // Recomputes the path's verdict; reports a change of health.
+    void judge(const PathKey& key, Path& path, TimePoint now);
     void on_timer();
     void send_probe(const PathKey& key, Path& path, TimePoint now);
     void rearm();
@@ -80,6 +99,7 @@ class PathSupervisor : public PathHealthView {
     std::unique_ptr<ProbePort> prober_;
     RateCap global_cap_;
     std::map<PathKey, Path> paths_;
+    NeighbourEvidence neighbours_;
     EventSource timer_;
 };
 

@@ -279,6 +279,12 @@ bool Prober::receive_one() {
         outcome = tracker_.on_reply(ifindex, to_address(from.sin6_addr), to, *reply, now);
     } else if (const auto quoted = parse_unreachable(icmp)) {
         outcome = tracker_.on_unreachable(ifindex, to, *quoted);
+        if (outcome) {
+            // RFC 4443 §3.1: the code says why (5: source address failed
+            // ingress/egress policy, as a BCP 38 filter may say).
+            outcome->error = "destination unreachable code " + std::to_string(icmp[1]) + " from " +
+                             to_address(from.sin6_addr).to_string();
+        }
     }
     if (outcome) {
         dispatch_all({*outcome});
@@ -333,7 +339,9 @@ void Prober::dispatch(const ProbeOutcome& outcome) {
         }
     } else {
         ++c.losses;
-        if (callbacks_.on_loss) {
+        if (outcome.error && callbacks_.on_error) {
+            callbacks_.on_error(path, target, *outcome.error);
+        } else if (callbacks_.on_loss) {
             callbacks_.on_loss(path, target);
         }
     }

@@ -94,6 +94,12 @@ class Prober final : public ProbePort {
             on_reply;
         // The probe of `target` on `path` got no valid answer in time.
         std::function<void(const PathKey& path, const Address& target)> on_loss;
+        // The probe was ended by an ICMPv6 Destination Unreachable that
+        // quotes it exactly (`error` says the code and who sent it). When
+        // set, it is called instead of on_loss for such a probe; when not,
+        // on_loss is.
+        std::function<void(const PathKey& path, const Address& target, const std::string& error)>
+            on_error;
     };
 
     struct Options {

@@ -207,6 +207,7 @@ TEST_F(DaemonTest, FailoverMovesTheGenericLabel) {
     const auto label_b = kernel->label_of(pfx("2001:db8:b::/64"));
     ASSERT_TRUE(label_a && label_b);
     EXPECT_EQ(kernel->generic_label(), label_a);
+    loop->advance(1s);  // both paths answer: a later silence is evidence
 
     unreachable.insert(addr("fe80::a"));
     loop->advance(30s);
@@ -246,6 +247,77 @@ TEST_F(DaemonTest, RouterLifetimeZeroKeepsARouteForTheValidAddress) {
     receive_ra(eth0, "fe80::a", "2001:db8:a::", test::prf_high);
     loop->advance(1s);
     EXPECT_EQ(default_gateway(kernel->held, *table_a), addr("fe80::a"));
+}
+
+const PathReport* report_of(const std::vector<PathReport>& paths, const char* router) {
+    for (const PathReport& p : paths) {
+        if (p.key.router == addr(router)) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+// Issue 13: a router that answers neighbour solicitation but not echo (no
+// upstream target either) was declared down ~0.5 s after its first RA, for
+// every path, and the log said "no usable path (kernel defaults)". No
+// answer is no evidence: the paths stay unknown and usable, and D-Bus
+// says why.
+TEST_F(DaemonTest, RoutersThatNeverAnswerEchoLeaveThePathsUnknownAndUsable) {
+    start();
+    unreachable = {addr("fe80::a"), addr("fe80::b")};
+    two_paths();
+    loop->advance(60s);
+    ASSERT_EQ(bus->paths.size(), 2U);
+    for (const PathReport& p : bus->paths) {
+        EXPECT_EQ(p.metrics.state, PathHealth::Unknown) << p.id;
+        EXPECT_NE(p.state_reason.find("no evidence the path is down"), std::string::npos)
+            << p.state_reason;
+    }
+    // Router preference decides, as with the kernel alone.
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:a::/64")));
+    EXPECT_NE(notified.back().find("generic destinations: 2001:db8:a::/64 via fe80::a"),
+              std::string::npos)
+        << notified.back();
+}
+
+// A path known to be up ranks before one that never answered.
+TEST_F(DaemonTest, UnknownPathRanksAfterAnUpOne) {
+    start();
+    unreachable = {addr("fe80::a")};
+    two_paths();
+    loop->advance(10s);
+    EXPECT_EQ(report_of(bus->paths, "fe80::a")->metrics.state, PathHealth::Unknown);
+    EXPECT_EQ(report_of(bus->paths, "fe80::b")->metrics.state, PathHealth::Up);
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:b::/64")));
+}
+
+// The router's neighbour entry failing is evidence of its own: the path
+// goes down at once, whatever the probes said, and comes back with it.
+TEST_F(DaemonTest, FailedNeighbourEntryTakesThePathDown) {
+    start();
+    two_paths();
+    loop->advance(1s);
+    const auto label_a = kernel->label_of(pfx("2001:db8:a::/64"));
+    const auto label_b = kernel->label_of(pfx("2001:db8:b::/64"));
+    ASSERT_EQ(kernel->generic_label(), label_a);
+    netlink->handlers.neighbour_changed(eth0, addr("fe80::a"), NeighbourState::Failed);
+    loop->run_until_idle();
+    EXPECT_EQ(kernel->generic_label(), label_b);
+    const PathReport* a = report_of(bus->paths, "fe80::a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->metrics.state, PathHealth::Down);
+    EXPECT_EQ(a->state_reason,
+              "neighbour entry of router fe80::a failed (the kernel's solicitations went "
+              "unanswered)");
+    ASSERT_FALSE(bus->reasons.empty());
+    EXPECT_NE(bus->reasons.back().find("neighbour entry of router fe80::a failed"),
+              std::string::npos)
+        << bus->reasons.back();
+    netlink->handlers.neighbour_changed(eth0, addr("fe80::a"), NeighbourState::Reachable);
+    loop->run_until_idle();
+    EXPECT_EQ(kernel->generic_label(), label_a);
+    EXPECT_EQ(report_of(bus->paths, "fe80::a")->metrics.state, PathHealth::Up);
 }
 
 TEST_F(DaemonTest, ReloadAppliesAGoodConfigurationAndKeepsTheRunningOneOnErrors) {

@@ -53,7 +53,7 @@ TEST_F(PathReportTest, ReportsEveryPathWithItsSourcesAndFacts) {
     m.state = PathHealth::Up;
     m.rtt = std::chrono::microseconds(12000);
     m.cost = 30;
-    facts[key_b()] = PathFacts{"isp-b", m, "NetworkManager", "works beside it"};
+    facts[key_b()] = PathFacts{"isp-b", m, "NetworkManager", "works beside it", ""};
 
     const auto reports = path_reports(model, facts);
     ASSERT_EQ(reports.size(), 2U);

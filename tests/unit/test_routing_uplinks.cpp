@@ -213,6 +213,8 @@ TEST_F(UplinkDecisionTest, WeightsShareSlicesInProportion) {
 // others keep the slices they had, so only the lost uplink's slices move.
 TEST_F(UplinkDecisionTest, AWeightedUplinkDownGivesItsSlicesToTheOthers) {
     inputs.uplinks = {uplink("isp-a", 'a', 100, 3), uplink("isp-b", 'b', 100, 1)};
+    set_health('a', PathHealth::Up);  // Up ranks before Unknown: both measured
+    set_health('b', PathHealth::Up);
     decide();
     set_health('a', PathHealth::Down);
     const KernelState down = decide();
@@ -238,6 +240,9 @@ TEST_F(UplinkDecisionTest, AWeightedUplinkDownGivesItsSlicesToTheOthers) {
 TEST_F(UplinkDecisionTest, OnlyTheLostUplinksSlicesMove) {
     inputs.uplinks = {uplink("isp-a", 'a', 100, 2), uplink("isp-b", 'b', 100, 1),
                       uplink("isp-c", 'c', 100, 1)};
+    for (char x : {'a', 'b', 'c'}) {
+        set_health(x, PathHealth::Up);  // Up ranks before Unknown: all measured
+    }
     KernelState s = decide();
     EXPECT_EQ(slice_counts(s), (std::map<AddressLabel, unsigned>{
                                    {label('a'), 8}, {label('b'), 4}, {label('c'), 4}}));
