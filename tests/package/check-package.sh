@@ -5,7 +5,9 @@
 #   2. lintian: no error and no warning
 #   3. dpkg -i; the files and conffiles are there
 #   4. the installed multi6d --version and --check-config on the installed
-#      configuration file; systemd-analyze verify and security on the unit
+#      configuration file; systemd-analyze verify and security on the unit;
+#      the metrics timer and service (multi6ctl(1), METRICS) verified, their
+#      service scored, and neither enabled nor started by the package
 #   5. dpkg -i again (the upgrade path of the maintainer scripts): the
 #      configuration file is untouched and nothing new appears
 #   6. the lab smoke test against /usr/sbin/multi6d (smoke-installed.sh)
@@ -35,6 +37,10 @@ SECURITY_THRESHOLD=${SECURITY_THRESHOLD:-24}
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)}
 PKG=multi6d
 UNIT=/lib/systemd/system/multi6d.service
+METRICS_SERVICE=/lib/systemd/system/multi6d-metrics.service
+METRICS_TIMER=/lib/systemd/system/multi6d-metrics.timer
+# multi6d-metrics.service scores 0.9 (systemd 252): no capabilities, no network.
+METRICS_SECURITY_THRESHOLD=${METRICS_SECURITY_THRESHOLD:-10}
 
 fail() {
     echo "FAIL: $*" >&2
@@ -117,7 +123,7 @@ step "install"
 before=$(multi6d_paths)
 dpkg -i "$deb"
 installed_by_us=1
-for f in /usr/sbin/multi6d /etc/multi6d/multi6d.toml "$UNIT" \
+for f in /usr/sbin/multi6d /etc/multi6d/multi6d.toml "$UNIT" "$METRICS_SERVICE" "$METRICS_TIMER" \
     /etc/iproute2/rt_protos.d/multi6d.conf /usr/share/man/man8/multi6d.8.gz \
     /usr/share/man/man5/multi6d.toml.5.gz /usr/share/man/man5/multi6d-dbus.5.gz \
     /usr/share/man/man1/multi6ctl.1.gz /usr/share/doc/multi6d/copyright \
@@ -168,6 +174,25 @@ security=$(systemd-analyze security --offline=true --threshold="$SECURITY_THRESH
     { echo "$security"; fail "systemd-analyze security: exposure above $SECURITY_THRESHOLD/10"; }
 grep -E "^→ Overall exposure level" <<<"$security" ||
     { echo "$security"; fail "systemd-analyze security printed no score"; }
+verify=$(systemd-analyze verify "$METRICS_SERVICE" "$METRICS_TIMER" 2>&1) ||
+    fail "systemd-analyze verify (metrics units): $verify"
+[[ -z $verify ]] || fail "systemd-analyze verify is not clean for the metrics units: $verify"
+security=$(systemd-analyze security --offline=true --threshold="$METRICS_SECURITY_THRESHOLD" \
+    "$METRICS_SERVICE" 2>&1) ||
+    { echo "$security"; fail "metrics service: exposure above $METRICS_SECURITY_THRESHOLD/10"; }
+grep -E "^→ Overall exposure level" <<<"$security" ||
+    { echo "$security"; fail "systemd-analyze security printed no score for the metrics service"; }
+# Disabled by default (debian/rules: --no-enable --no-start): no
+# timers.target.wants link, and the maintainer scripts never start it.
+for wants in /etc/systemd/system/timers.target.wants /etc/systemd/system/multi-user.target.wants; do
+    [[ ! -e $wants/multi6d-metrics.timer ]] || fail "the package enabled multi6d-metrics.timer ($wants)"
+done
+if grep -q "deb-systemd-invoke.*multi6d-metrics" /var/lib/dpkg/info/multi6d.postinst; then
+    fail "the postinst starts multi6d-metrics: $(grep -n multi6d-metrics /var/lib/dpkg/info/multi6d.postinst)"
+fi
+[[ -e /etc/systemd/system/multi-user.target.wants/multi6d.service ]] ||
+    fail "multi6d.service itself is not enabled"
+echo "ok: metrics timer and service installed, verified, not enabled, not started"
 
 step "upgrade (install again)"
 sum_before=$(md5sum /etc/multi6d/multi6d.toml)
