@@ -19,6 +19,13 @@ std::string format_ms(Clock::duration d) {
     return text;
 }
 
+// "5%", "0.25%"
+std::string format_percent(double ratio) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g%%", ratio * 100);
+    return text;
+}
+
 // "3.2 s"
 std::string format_s(Clock::duration d) {
     char text[32];
@@ -94,6 +101,9 @@ void PathMonitor::reconfigure(const ProbeSettings& settings) {
     rules_.loss_window = std::max(1U, settings.loss_window);
     rules_.degraded_loss_percent = settings.degraded_loss_percent;
     rules_.degraded_rtt = settings.degraded_rtt;
+    if (tests_[0].sprt.parameters().p1 != loss_test_parameters(rules_.degraded_loss_percent).p1) {
+        reset_loss_tests();  // new hypotheses: the old sums mean nothing
+    }
     for (auto& w : windows_) {
         w.trim(rules_.loss_window);
     }
@@ -115,6 +125,16 @@ std::optional<RttEstimate> PathMonitor::rtt(ProbeTargetKind kind) const {
 // short of down (at most 2·down_after).
 std::size_t PathMonitor::memory_size() const {
     return 3 * std::size_t{rules_.down_after};
+}
+
+void PathMonitor::reset_loss_tests() {
+    for (auto& t : tests_) {
+        t = LossTest{LossSprt(loss_test_parameters(rules_.degraded_loss_percent)), false, {}};
+    }
+}
+
+const PathMonitor::LossTest& PathMonitor::loss_test() const {
+    return tests_[index_of(upstream_seen_ ? ProbeTargetKind::Upstream : ProbeTargetKind::Router)];
 }
 
 const PathMonitor::LossWindow& PathMonitor::window() const {
@@ -139,6 +159,25 @@ void PathMonitor::push_outcome(ProbeTargetKind kind, bool lost, TimePoint now) {
         return;  // frozen: an outage is not the path's quality
     }
     windows_[index_of(kind)].push(Outcome{now, lost}, rules_.loss_window);
+    LossTest& test = tests_[index_of(kind)];
+    const unsigned samples = test.sprt.samples() + 1;
+    const unsigned losses = test.sprt.losses() + (lost ? 1 : 0);
+    switch (test.sprt.add(lost)) {
+        case LossSprt::Verdict::Lossy:
+            test.lossy = true;
+            test.verdict = std::to_string(losses) + " of " + std::to_string(samples) +
+                           " probes lost: sequential test says loss ≥ " +
+                           std::to_string(rules_.degraded_loss_percent) + "%";
+            break;
+        case LossSprt::Verdict::Acceptable:
+            test.lossy = false;
+            test.verdict = std::to_string(losses) + " of " + std::to_string(samples) +
+                           " probes lost: sequential test says loss ≤ " +
+                           format_percent(test.sprt.parameters().p0);
+            break;
+        case LossSprt::Verdict::Continue:
+            break;
+    }
     if (lost) {
         recent_losses_.push_back(now);
         if (recent_losses_.size() > memory_size()) {
@@ -151,6 +190,7 @@ void PathMonitor::bump(Streak& streak, TimePoint now) const {
     if (streak.count == 0) {
         streak.needed = losses_for_down(now);
         streak.started = now;
+        streak.tests_before = tests_;
     }
     ++streak.count;
 }
@@ -158,15 +198,12 @@ void PathMonitor::bump(Streak& streak, TimePoint now) const {
 // Loss over the window at or above the threshold; the denominator is the
 // full window (unseen outcomes count as replies).
 bool PathMonitor::loss_bad() const {
-    const unsigned losses = window().losses;
-    return rules_.degraded_loss_percent > 0 && losses > 0 &&
-           losses * 100 >= rules_.degraded_loss_percent * rules_.loss_window;
+    return loss_test().lossy;
 }
 
 // Strictly below half the threshold.
 bool PathMonitor::loss_good() const {
-    return rules_.degraded_loss_percent == 0 ||
-           window().losses * 200 < rules_.degraded_loss_percent * rules_.loss_window;
+    return !loss_test().lossy;
 }
 
 bool PathMonitor::rtt_bad() const {
@@ -198,7 +235,7 @@ std::string PathMonitor::loss_text() const {
 std::string PathMonitor::degraded_text() const {
     std::string reason;
     if (loss_bad()) {
-        reason = loss_text() + " ≥ " + std::to_string(rules_.degraded_loss_percent) + "%";
+        reason = loss_test().verdict;
     }
     if (rtt_bad()) {
         reason += (reason.empty() ? "" : ", ") + std::string("smoothed RTT ") +
@@ -216,6 +253,7 @@ std::optional<HealthTransition> PathMonitor::record_reply(ProbeTargetKind kind,
         for (auto& w : windows_) {
             w.clear();
         }
+        reset_loss_tests();
         recent_losses_.clear();
     }
     push_outcome(kind, false, now);
@@ -268,6 +306,9 @@ std::optional<HealthTransition> PathMonitor::go_down(const Streak& streak, TimeP
         w.drop_losses_since(streak.started);
     }
     std::erase_if(recent_losses_, [&](TimePoint t) { return t >= streak.started; });
+    if (streak.tests_before) {
+        tests_ = *streak.tests_before;
+    }
     return change(PathHealth::Down, now, std::move(reason));
 }
 
@@ -298,16 +339,16 @@ std::optional<HealthTransition> PathMonitor::after_loss(ProbeTargetKind kind, co
 // The up ↔ degraded rules, after every outcome.
 std::optional<HealthTransition> PathMonitor::after_outcome(TimePoint now) {
     if (state_ == PathHealth::Up) {
-        degraded_hold_ = (loss_bad() || rtt_bad()) ? degraded_hold_ + 1 : 0;
-        if (degraded_hold_ < rules_.loss_window) {
+        // The loss test decides at once (its error rates are its own);
+        // the RTT condition must hold for loss_window outcomes in a row.
+        degraded_hold_ = rtt_bad() ? degraded_hold_ + 1 : 0;
+        if (!loss_bad() && degraded_hold_ < rules_.loss_window) {
             return std::nullopt;
         }
         return change(PathHealth::Degraded, now, degraded_text());
     }
     if (state_ == PathHealth::Degraded && loss_good() && rtt_good()) {
-        std::string reason = loss_text() + " < " +
-                             std::to_string(rules_.degraded_loss_percent / 2) +
-                             (rules_.degraded_loss_percent % 2 ? ".5%" : "%");
+        std::string reason = loss_test().verdict.empty() ? loss_text() : loss_test().verdict;
         if (rules_.degraded_rtt > Clock::duration::zero() && rtt()) {
             reason += ", smoothed RTT " + format_ms(rtt()->srtt) + " ≤ " +
                       format_ms(rules_.degraded_rtt * 3 / 4);

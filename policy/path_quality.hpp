@@ -42,28 +42,30 @@
 //   possibly one up → degraded before the first down. If the loss window or
 //   RTT still says degraded (see below), the path comes back degraded
 //   instead of up, so a lossy path that was down costs one change, not two.
-// * The loss window holds the last loss_window outcomes, upstream ones only
-//   (router outcomes only while no upstream outcome was ever seen): upstream
-//   probes cross the first hop too, so they measure its loss as well, while
-//   a router that rate-limits or ignores echo to itself would otherwise make
-//   a fine path look lossy. The losses of the streak that took the path
-//   down (every loss since that streak began), and every outcome while down,
-//   stay out of the window and of the loss memory: an outage is reported as
-//   down, it says nothing about the path's quality when it works, and would
-//   otherwise slow the detection of the next cut for a minute. The first
-//   reply of a new path clears the window (losses before it are set-up:
-//   neighbour discovery, DAD).
-// * up → degraded when the loss over the window is at or above
-//   degraded_loss_percent, or the smoothed RTT exceeds degraded_rtt (if
-//   non-zero), after each of loss_window outcomes in a row. The loss
-//   ratio's denominator is always loss_window (outcomes not yet seen count as
-//   replies), so a young window cannot jump to 50% on one loss in two
-//   probes. The hold is there because scanning a 40-probe window for 8
-//   losses at every probe finds one fairly often (see "False alarms").
-// * degraded → up when the loss over the window is below half of
-//   degraded_loss_percent and the smoothed RTT is at most 3/4 of degraded_rtt
-//   (RTT hysteresis is narrower than loss hysteresis: a path's base RTT may
-//   sit close under the threshold, and must not stay degraded forever).
+// * Loss is judged by a sequential test (Wald's SPRT, loss_sprt.hpp) on
+//   the upstream outcomes (router outcomes only while no upstream outcome
+//   was ever seen): upstream probes cross the first hop too, so they
+//   measure its loss as well, while a router that rate-limits or ignores
+//   echo to itself would otherwise make a fine path look lossy. H1 is
+//   p1 = degraded_loss_percent per probe, H0 p0 = p1 / 4, α = 1e-4,
+//   β = 1e-2. The losses of the streak that took the path down (the test
+//   is restored to where it was before that streak began), and every
+//   outcome while down, stay out of the test, the loss window and the loss
+//   memory: an outage is reported as down, it says nothing about the path's
+//   quality when it works, and would otherwise slow the detection of the
+//   next cut for a minute. The first reply of a new path restarts the test
+//   and clears the window (losses before it are set-up: neighbour
+//   discovery, DAD).
+// * up → degraded at once when the test's verdict is "lossy", or when the
+//   smoothed RTT exceeds degraded_rtt (if non-zero) after each of
+//   loss_window outcomes in a row.
+// * degraded → up when the test's verdict is "acceptable" (27 replies in a
+//   row after a lossy verdict at the defaults) and the smoothed RTT is at
+//   most 3/4 of degraded_rtt (RTT hysteresis: a path's base RTT may sit
+//   close under the threshold, and must not stay degraded forever).
+// * The loss window holds the last loss_window outcomes of the same
+//   stream, for the loss ratio reported (D-Bus, multi6ctl); it no longer
+//   decides.
 //
 // RTT (RFC 6298 §2 with α = 1/8, β = 1/4): SRTT and RTTVAR are kept per
 // target kind, since the router's RTT (~1 ms) and the upstream RTT differ
@@ -93,19 +95,14 @@
 //   once per lossy episode); later streaks need 4 to 6 (≤ 27·p³ = 1.7e-3,
 //   then p⁴ and below). Report order (above) lowers this further: a
 //   re-probe's reply usually breaks the streak before it grows.
-// * degraded: P(≥ 8 of 40 lost) = 1.5e-4 for one window, but a window
-//   scanned at every outcome crosses 8 in ~540 · p · P(7 of 39) = 1.3% of
-//   runs (1.1% simulated without the hold). The hold of loss_window
-//   outcomes (the 8 losses must stay in the window, or be replaced, for 40
-//   more outcomes) removes nearly all of those.
-// Simulated (path_quality_mc, 100000 seeded runs through the real
-// scheduler): 35 runs (3.5e-4) saw a change, 34 of them a down, 1 a
-// degraded, all back up by the end. The downs come ~10 s in, at the first
-// losses: the one streak of 3 a clean history allows.
-// At 40% loss per packet in each direction (64% per probe) a path is down
-// after 3.9 s on average; at 40% per probe, degraded or down after 10.7 s.
+// * degraded: the sequential test, see loss_sprt.hpp (14 of 100000 seeded
+//   runs of 720 probes at 3.96% per probe saw a lossy verdict).
+// At 40% loss per packet in each direction (64% per probe) the test says
+// lossy after a median of 12 outcomes (≤ 22 in 99%), ~2 s at most with the
+// re-probes that losses cause; the streak rule often says down before.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -116,6 +113,7 @@
 #include "address.hpp"
 #include "config.hpp"
 #include "lifetime.hpp"
+#include "loss_sprt.hpp"
 #include "path.hpp"
 
 namespace multi6d {
@@ -186,10 +184,20 @@ class PathMonitor {
     unsigned losses_for_down(TimePoint now) const;
 
   private:
+    // The sequential loss test of one outcome stream (loss_sprt.hpp) and
+    // its latest verdict.
+    struct LossTest {
+        LossSprt sprt;
+        bool lossy = false;   // the latest verdict was Lossy
+        std::string verdict;  // why, for the log line
+    };
     struct Streak {
         unsigned count = 0;
         unsigned needed = 0;  // fixed when the streak starts
         TimePoint started{};
+        // The loss tests as they were before the streak's first loss: an
+        // outage going down restores them (its losses are not quality).
+        std::optional<std::array<LossTest, 2>> tests_before;
     };
     struct Outcome {
         TimePoint at;
@@ -213,9 +221,11 @@ class PathMonitor {
     };
 
     const LossWindow& window() const;
+    const LossTest& loss_test() const;
     std::size_t memory_size() const;
     void push_outcome(ProbeTargetKind kind, bool lost, TimePoint now);
     void bump(Streak& streak, TimePoint now) const;
+    void reset_loss_tests();
     bool loss_bad() const;
     bool loss_good() const;
     bool rtt_bad() const;
@@ -233,6 +243,7 @@ class PathMonitor {
     PathHealth state_ = PathHealth::Unknown;
     std::uint64_t state_changes_ = 0;
     LossWindow windows_[2];              // indexed by ProbeTargetKind
+    std::array<LossTest, 2> tests_;      // indexed by ProbeTargetKind
     std::optional<RttEstimate> rtt_[2];  // indexed by ProbeTargetKind
     Streak upstream_streak_;
     Streak any_streak_;

@@ -258,44 +258,51 @@ TEST(PathMonitor, LossyPathComesBackDegraded) {
     }
     ASSERT_EQ(f.monitor.state(), PathHealth::Down);
     f.replies(13);
+    // The outage's losses are not quality, the verdict from before it stands.
     EXPECT_EQ(f.monitor.state(), PathHealth::Degraded);
     EXPECT_GE(f.monitor.window_losses(), 8U);  // the losses from before the outage
     const std::string& why = f.changes.back().reason;
-    EXPECT_EQ(why.rfind("13 replies in a row over 3.0 s, but loss ", 0), 0U) << why;
-    EXPECT_NE(why.find("% over the last 40 probes ≥ 20%"), std::string::npos) << why;
+    EXPECT_EQ(why.rfind("13 replies in a row over 3.0 s, but ", 0), 0U) << why;
+    EXPECT_NE(why.find("probes lost: sequential test says loss ≥ 20%"), std::string::npos) << why;
 }
 
-TEST(PathMonitor, DegradedByLossAfterTheHoldAndBackBelowHalf) {
-    Feed f;  // window 40, 20%: 8 losses; hold 20 outcomes
+// The sequential test (loss_sprt.hpp) decides without a hold; back up
+// after 27 replies in a row (its lower bound), not before.
+TEST(PathMonitor, DegradedBySequentialTestAndBackAfter27Replies) {
+    Feed f;  // p1 = 20%, p0 = 5%
     f.replies(1);
-    int outcomes_bad = 0;
-    while (f.monitor.state() == PathHealth::Up) {
+    int outcomes = 0;
+    while (f.monitor.state() == PathHealth::Up) {  // 1 loss in 4: 25%
         ASSERT_LT(f.changes.size(), 2U);
         f.loss();
-        for (int i = 0; i < 4 && f.monitor.state() == PathHealth::Up; ++i) {
+        ++outcomes;
+        for (int i = 0; i < 3 && f.monitor.state() == PathHealth::Up; ++i) {
             f.reply();
+            ++outcomes;
         }
-        outcomes_bad += f.monitor.window_losses() >= 8 ? 1 : 0;
         ASSERT_LT(f.now, t0 + seconds(60));
     }
     EXPECT_EQ(f.monitor.state(), PathHealth::Degraded);
-    EXPECT_EQ(f.changes.back().reason, "loss 20% over the last 40 probes ≥ 20%");
-    EXPECT_GE(outcomes_bad, 8);  // held for 40 outcomes, not at the first window with 8
-    // Back up only once fewer than 4 of the last 40 are lost (< 10%).
-    for (int i = 0; i < 40 && !f.reply(); ++i) {
-        ASSERT_GE(f.monitor.window_losses(), 4U);
+    // 25%: +1.386 − 3·0.172 = +0.87 per 4 outcomes, A = 9.21: ~40 outcomes.
+    EXPECT_GE(outcomes, 30);
+    EXPECT_LE(outcomes, 50);
+    const std::string why = f.changes.back().reason;
+    EXPECT_NE(why.find(" probes lost: sequential test says loss ≥ 20%"), std::string::npos) << why;
+    for (int i = 0; i < 26; ++i) {
+        ASSERT_FALSE(f.reply()) << i;
     }
-    ASSERT_EQ(f.monitor.state(), PathHealth::Up);
-    EXPECT_EQ(f.monitor.window_losses(), 3U);
-    EXPECT_EQ(f.changes.back().reason, "loss 8% over the last 40 probes < 10%");
+    ASSERT_TRUE(f.reply());
+    EXPECT_EQ(f.monitor.state(), PathHealth::Up);
+    EXPECT_EQ(f.changes.back().reason, "0 of 27 probes lost: sequential test says loss ≤ 5%");
 }
 
-TEST(PathMonitor, LossBetweenHalfAndFullThresholdKeepsTheState) {
+// 1 loss in 25 (4%, what 2% per direction gives): stays up.
+TEST(PathMonitor, LossBelowP0KeepsThePathUp) {
     Feed f;
     f.replies(1);
-    for (int i = 0; i < 100; ++i) {  // 1 in 7 ≈ 14%: neither degrades nor recovers
+    for (int i = 0; i < 100; ++i) {
         f.loss();
-        f.replies(6);
+        f.replies(24);
     }
     EXPECT_EQ(f.monitor.state(), PathHealth::Up);
     EXPECT_EQ(f.changes.size(), 1U);
