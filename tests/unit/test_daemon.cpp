@@ -114,8 +114,8 @@ class DaemonTest : public ::testing::Test {
             n->unreachable = &unreachable;
             return n;
         };
-        ports.bus = [this](EventLoop&, BusPort::Reload reload) {
-            auto b = std::make_unique<test::FakeBus>(std::move(reload));
+        ports.bus = [this](EventLoop&, BusPort::Hooks hooks) {
+            auto b = std::make_unique<test::FakeBus>(std::move(hooks));
             bus = b.get();
             return b;
         };
@@ -220,6 +220,53 @@ TEST_F(DaemonTest, FailoverMovesTheGenericLabel) {
     unreachable.clear();
     loop->advance(120s);
     EXPECT_EQ(kernel->generic_label(), label_a);
+}
+
+TEST_F(DaemonTest, CountersFollowRasFailoverRecoveryAndRepairs) {
+    start();
+    const auto counters = [this] { return bus->hooks.counters(); };
+    const PathKey a{eth0, pfx("2001:db8:a::/64"), addr("fe80::a")};
+    // The first choice, before any RA: the kernel's defaults.
+    EXPECT_EQ(counters().policy_changes, 1U);
+    two_paths();
+    EXPECT_EQ(counters().router_advertisements_received, 2U);
+    EXPECT_EQ(counters().router_advertisements_rejected, 0U);
+    EXPECT_EQ(counters().policy_changes, 2U);  // path A
+    EXPECT_EQ(counters().failovers, 0U);
+    // Too short to be an RA (RFC 4861 §6.1.2): read, rejected.
+    ra->queue.push_back({eth0, addr("fe80::a"), std::vector<std::uint8_t>{134, 0, 0, 0}});
+    loop->readable(test::FakeRaSocket::fake_fd);
+    EXPECT_EQ(counters().router_advertisements_received, 3U);
+    EXPECT_EQ(counters().router_advertisements_rejected, 1U);
+
+    loop->advance(5s);
+    const PathCounters up = bus->hooks.path_counters(a);
+    EXPECT_GT(up.probes_sent, 0U);
+    EXPECT_EQ(up.probes_lost, 0U);
+    EXPECT_EQ(up.state_changes, 1U);  // unknown -> up
+
+    unreachable.insert(addr("fe80::a"));
+    loop->advance(30s);
+    EXPECT_EQ(counters().policy_changes, 3U);
+    EXPECT_EQ(counters().failovers, 1U);
+    const PathCounters down = bus->hooks.path_counters(a);
+    EXPECT_GT(down.probes_lost, 0U);
+    EXPECT_GE(down.probes_sent, up.probes_sent + down.probes_lost);
+    EXPECT_EQ(down.state_changes, 2U);  // up -> down
+
+    unreachable.clear();
+    loop->advance(120s);
+    EXPECT_EQ(counters().policy_changes, 4U);  // back to A: a change, not a failover
+    EXPECT_EQ(counters().failovers, 1U);
+    EXPECT_EQ(bus->hooks.path_counters(a).state_changes, 3U);
+
+    // Someone removes an owned rule: put back, counted.
+    EXPECT_EQ(counters().repairs, 0U);
+    ASSERT_FALSE(kernel->held.rules.empty());
+    kernel->held.rules.erase(kernel->held.rules.begin());
+    netlink->handlers.owned_state_changed();
+    loop->run_until_idle();
+    EXPECT_EQ(counters().repairs, 1U);
 }
 
 // Issue 13 regression: after router lifetime 0 (and with the other prefix
