@@ -47,6 +47,10 @@ std::string_view to_string(UplinkRole role) {
     return role == UplinkRole::Backup ? "backup" : "primary";
 }
 
+std::string_view to_string(PolicyTableChoice choice) {
+    return choice == PolicyTableChoice::Rfc6724 ? "rfc6724" : "rfc6724-update";
+}
+
 std::string to_toml(const Config& c) {
     std::string s;
     s += "[links]\n";
@@ -77,6 +81,10 @@ std::string to_toml(const Config& c) {
     s += "\n[gai]\n";
     s += "enabled = " + boolean(c.gai.enabled) + "\n";
     s += "file = " + quoted(c.gai.file) + "\n";
+
+    s += "\n[address_selection]\n";
+    s += "table = " + quoted(std::string(to_string(c.address_selection.table))) + "\n";
+    s += "known_local_ula = " + boolean(c.address_selection.known_local_ula) + "\n";
 
     s += "\n[mptcp]\n";
     s += "enabled = " + boolean(c.mptcp.enabled) + "\n";

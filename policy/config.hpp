@@ -51,6 +51,29 @@ struct GaiSettings {
     friend bool operator==(const GaiSettings&, const GaiSettings&) = default;
 };
 
+// [address_selection]: the RFC 6724 policy table multi6d applies: in its
+// own ranking (D-Bus), in the kernel's address labels and in the gai.conf
+// block. Documented in multi6d.toml(5), section ADDRESS SELECTION.
+enum class PolicyTableChoice {
+    // draft-ietf-6man-rfc6724-update §3.1 (PolicyTable::rfc6724_update_default).
+    Rfc6724Update,
+    // RFC 6724 §2.1 (PolicyTable::rfc6724_default).
+    Rfc6724,
+};
+// "rfc6724-update" or "rfc6724", the configuration file's spelling.
+std::string_view to_string(PolicyTableChoice choice);
+struct AddressSelectionSettings {
+    PolicyTableChoice table = PolicyTableChoice::Rfc6724Update;
+    // draft-ietf-6man-rfc6724-update §3.3: rows for the "known-local" ULA
+    // prefixes learnt from RIOs, PIOs and the host's own ULA addresses
+    // (precedence 45, label 14; policy/known_local.hpp). The draft: "MUST
+    // default to on", "SHOULD" be possible to turn off. RFC 6724 §2.1 allows
+    // such automatic rows with either table.
+    bool known_local_ula = true;
+    friend bool operator==(const AddressSelectionSettings&,
+                           const AddressSelectionSettings&) = default;
+};
+
 // [balance]: where generic destinations are shared by weight (see
 // policy/load_balance.hpp). The policy table matches destinations by
 // longest prefix only, so a share of destinations is a set of prefixes:
@@ -106,6 +129,7 @@ struct Config {
     StateLimits limits;
     ProbeSettings probe;
     GaiSettings gai;
+    AddressSelectionSettings address_selection;
     MptcpSettings mptcp;
     BalanceSettings balance;
     // In the order first defined (main file, then drop-ins in name order).

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "config_uplinks.hpp"
 #include "config_values.hpp"
@@ -85,6 +86,18 @@ void read_root(TableReader& root, Config& config, config_detail::UplinkSection& 
     root.table("gai", [&](TableReader& gai) {
         gai.boolean("enabled", config.gai.enabled);
         gai.string("file", config.gai.file, config_detail::absolute_path_problem);
+    });
+    root.table("address_selection", [&](TableReader& selection) {
+        const std::vector<std::string> tables{
+            std::string(to_string(PolicyTableChoice::Rfc6724Update)),
+            std::string(to_string(PolicyTableChoice::Rfc6724))};
+        std::string table(to_string(config.address_selection.table));
+        if (selection.choice("table", table, tables)) {
+            config.address_selection.table = table == to_string(PolicyTableChoice::Rfc6724)
+                                                 ? PolicyTableChoice::Rfc6724
+                                                 : PolicyTableChoice::Rfc6724Update;
+        }
+        selection.boolean("known_local_ula", config.address_selection.known_local_ula);
     });
     root.table("balance", [&](TableReader& balance) {
         balance.list<Prefix>("prefixes", config.balance.prefixes, 16,

@@ -1,5 +1,7 @@
 #include "decision.hpp"
 
+#include "known_local.hpp"
+
 namespace multi6d {
 
 GenericChoice generic_choice(const KernelState& state) {
@@ -47,12 +49,20 @@ Decision decide(const HostModel& model, const PathHealthView& health, const Conf
 
     Decision decision;
     decision.kernel = decide_routing(model, inputs, ids);
+    const AddressSelectionSettings& selection = config.address_selection;
+    if (selection.known_local_ula) {
+        decision.known_local = known_local_ulas(model);
+        add_known_local_labels(decision.kernel, decision.known_local);
+    }
+    decision.policy = address_selection_table(selection, decision.known_local);
     decision.ipv6_down = !paths.empty();
     for (const auto& [key, h] : inputs.health) {
         decision.ipv6_down = decision.ipv6_down && h == PathHealth::Down;
     }
     decision.gai.labels = decision.kernel.labels;
     decision.gai.ipv6_down = decision.ipv6_down;
+    decision.gai.table = selection.table;
+    decision.gai.known_local = decision.known_local;
     decision.mptcp = mptcp_endpoint_wants(model, inputs.health);
     decision.generic = generic_choice(decision.kernel);
     return decision;

@@ -4,7 +4,11 @@
 // of its own from it.
 //
 // - kernel: the routes, rules, labels and taken-over links
-//   (policy/routing_decision.hpp).
+//   (policy/routing_decision.hpp), plus the label rows of the known-local
+//   ULA prefixes (policy/known_local.hpp) when [address_selection]
+//   known_local_ula is on.
+// - policy: the policy table the engine ranks with before multi6d's label
+//   rows go on top ([address_selection] table plus known-local rows).
 // - gai: the input of the gai.conf block (policy/gai_conf.hpp): the kernel's
 //   label rows, and "prefer IPv4" while every IPv6 path is down
 //   (RFC 6724 §10.3.1).
@@ -16,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "address.hpp"
 #include "config.hpp"
@@ -24,6 +29,7 @@
 #include "host_model.hpp"
 #include "kernel_state.hpp"
 #include "path_health.hpp"
+#include "policy_table.hpp"
 #include "routing_decision.hpp"
 
 namespace multi6d {
@@ -48,6 +54,10 @@ struct GenericChoice {
 struct Decision {
     KernelState kernel;
     GaiInput gai;
+    // The configured default table with the known-local rows; the D-Bus
+    // ranking uses applied_policy_table(policy, kernel.labels).
+    PolicyTable policy = PolicyTable::rfc6724_update_default();
+    std::vector<Prefix> known_local;
     std::map<Address, EndpointWant> mptcp;
     GenericChoice generic;
     // At least one path, and every one Down (RFC 6724 §10.3.1: prefer IPv4).

@@ -116,13 +116,13 @@ bool only_white_space(std::string_view s) {
 // Rows of one table: the base column (unless the administrator has a table
 // of this kind), then multi6d's rows on top, minus the administrator's
 // prefixes.
-std::map<Prefix, std::uint32_t> table_rows(bool admin_has_table, bool use_label,
+std::map<Prefix, std::uint32_t> table_rows(const PolicyTable& base, bool admin_has_table,
+                                           bool use_label,
                                            const std::map<Prefix, std::uint32_t>& own,
                                            const std::set<Prefix>& admin,
                                            std::vector<Prefix>& shadowed) {
     std::map<Prefix, std::uint32_t> rows;
     if (!admin_has_table) {
-        const PolicyTable base = PolicyTable::rfc6724_default();
         for (const PolicyRow& row : base.rows()) {
             rows[row.prefix] = use_label ? row.label : row.precedence;
         }
@@ -264,16 +264,26 @@ GaiBlock render_gai_block(const GaiInput& input, const GaiAdminLines& admin, boo
             own_labels.emplace(row.prefix, row.label.value);  // set order: lowest label first
         }
     }
+    const PolicyTable base = input.table == PolicyTableChoice::Rfc6724
+                                 ? PolicyTable::rfc6724_default()
+                                 : PolicyTable::rfc6724_update_default();
+    const bool complete = input.complete();
     std::map<Prefix, std::uint32_t> labels;
-    if (!own_labels.empty()) {
-        labels = table_rows(!admin.labels.empty(), true, own_labels, admin.labels,
+    if (!own_labels.empty() || complete) {
+        labels = table_rows(base, !admin.labels.empty(), true, own_labels, admin.labels,
                             block.shadowed_labels);
     }
     std::map<Prefix, std::uint32_t> precedences;
-    if (input.ipv6_down) {
-        const std::map<Prefix, std::uint32_t> raise{{ipv4_mapped(), gai_ipv4_preferred_precedence}};
-        precedences = table_rows(!admin.precedences.empty(), false, raise, admin.precedences,
-                                 block.shadowed_precedences);
+    if (input.ipv6_down || complete) {
+        std::map<Prefix, std::uint32_t> own_precedences;
+        for (const Prefix& k : input.known_local) {
+            own_precedences.emplace(k, known_local_precedence);
+        }
+        if (input.ipv6_down) {
+            own_precedences[ipv4_mapped()] = gai_ipv4_preferred_precedence;
+        }
+        precedences = table_rows(base, !admin.precedences.empty(), false, own_precedences,
+                                 admin.precedences, block.shadowed_precedences);
     }
     if (labels.empty() && precedences.empty()) {
         return block;
@@ -282,6 +292,11 @@ GaiBlock render_gai_block(const GaiInput& input, const GaiAdminLines& admin, boo
     out += gai_begin_marker;
     out += '\n';
     out += "# RFC 6724 policy rows matching multi6d's kernel address labels; see multi6d(8).\n";
+    if (input.table == PolicyTableChoice::Rfc6724Update) {
+        out +=
+            "# Default table: draft-ietf-6man-rfc6724-update (multi6d.toml(5), "
+            "[address_selection]).\n";
+    }
     if (created_file) {
         out += gai_created_note;
         out += '\n';

@@ -22,16 +22,21 @@
 // Block contents (each line ends in '\n'):
 //   BEGIN marker, a comment, `reload yes` (unless the administrator has a
 //   `reload` line: theirs decides), then
-//   - when there is any usable multi6d label row: a complete label table,
-//     i.e. the RFC 6724 §2.1 label column (unless the administrator already
-//     has `label` lines: then theirs is the base table) with multi6d's rows
-//     replacing or adding rows;
-//   - when every IPv6 path is down: a complete precedence table, the
-//     RFC 6724 §2.1 precedence column (unless the administrator has
-//     `precedence` lines) with ::ffff:0:0/96 raised to 100 as in RFC 6724
-//     §10.3 (prefer IPv4; §10.3.1 allows doing this automatically when IPv6
-//     is broken). With IPv6 up the block has no precedence line, so glibc
-//     keeps its built-in precedences (or the administrator's);
+//   - when there is any usable multi6d label row, or the input is
+//     complete(): a complete label table, i.e. the label column of the
+//     configured table (RFC 6724 §2.1 or draft-ietf-6man-rfc6724-update
+//     §3.1: the same labels; unless the administrator already has `label`
+//     lines: then theirs is the base table) with multi6d's rows replacing or
+//     adding rows;
+//   - when every IPv6 path is down, or the input is complete(): a complete
+//     precedence table, the configured table's precedence column (unless
+//     the administrator has `precedence` lines) with a row of precedence 45
+//     per known-local ULA prefix and, while every path is down,
+//     ::ffff:0:0/96 raised to 100 as in RFC 6724 §10.3 (prefer IPv4;
+//     §10.3.1 allows doing this automatically when IPv6 is broken). With
+//     table "rfc6724", no known-local prefix and IPv6 up the block has no
+//     precedence line, so glibc keeps its built-in precedences (or the
+//     administrator's);
 //   END marker.
 //   A block with neither label nor precedence lines is not written at all.
 // Rows set by the administrator outside the block always win (RFC 6724 §2.1:
@@ -48,6 +53,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "config.hpp"
 #include "kernel_state.hpp"
 
 namespace multi6d {
@@ -75,6 +81,17 @@ struct GaiInput {
     std::set<LabelRow> labels;
     // Every IPv6 path is down: prefer IPv4 (RFC 6724 §10.3.1).
     bool ipv6_down = false;
+    // The base table ([address_selection] table). The default here keeps
+    // the RFC 6724 behaviour for a default-constructed input; decide() sets
+    // the configured one.
+    PolicyTableChoice table = PolicyTableChoice::Rfc6724;
+    // Known-local ULA prefixes: precedence rows of known_local_precedence
+    // (their label rows are among `labels`).
+    std::vector<Prefix> known_local;
+    // Whether the block carries both complete tables whatever the paths do:
+    // glibc's built-in table is RFC 3484's, so any table but RFC 6724's
+    // with nothing of multi6d's on top has to be written out in full.
+    bool complete() const { return table != PolicyTableChoice::Rfc6724 || !known_local.empty(); }
     friend bool operator==(const GaiInput&, const GaiInput&) = default;
 };
 

@@ -12,7 +12,8 @@
 // One block of 256 numbers, 6600..6855, serves tables, rule priorities and
 // address labels: 6600 is the `lookup main suppress_prefixlength 0` rule;
 // per-path tables, `from <prefix>` rule priorities and per-prefix labels
-// are allocated from 6601..6854; 6855 is the unbound-lookups rule and table
+// are allocated from 6601..6854; label 6600 marks known-local ULA rows
+// (policy/known_local.hpp); 6855 is the unbound-lookups rule and table
 // (policy/routing_decision.hpp), after every source rule and before the
 // kernel's `lookup main` at 32766. Table ids, rule priorities and labels are
 // distinct types, so passing one where another is meant does not compile.
@@ -107,12 +108,19 @@ inline constexpr IdRange<AddressLabel> path_labels{AddressLabel{block_first + 1}
 inline constexpr RulePriority unbound_rule_priority{block_last};
 inline constexpr TableId unbound_table{block_last};
 
+// The label of known-local ULA rows that no path prefix lies in
+// (policy/known_local.hpp): the kernel's stand-in for
+// draft-ietf-6man-rfc6724-update's label 14. 6600, which no path label
+// uses (labels and rule priorities are distinct kinds).
+inline constexpr AddressLabel known_local_label{block_first};
+
 static_assert(tables.contains(path_tables.first) && tables.contains(path_tables.last) &&
               !path_tables.contains(unbound_table) && tables.contains(unbound_table));
 static_assert(path_rule_priorities.first > suppress_rule_priority &&
               path_rule_priorities.last < unbound_rule_priority &&
               source_rule_priorities.contains(unbound_rule_priority));
 static_assert(labels.contains(path_labels.first) && labels.contains(path_labels.last));
+static_assert(labels.contains(known_local_label) && !path_labels.contains(known_local_label));
 
 }  // namespace owned
 

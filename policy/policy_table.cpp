@@ -43,6 +43,24 @@ PolicyTable PolicyTable::rfc6724_default() {
     });
 }
 
+PolicyTable PolicyTable::rfc6724_update_default() {
+    // draft-ietf-6man-rfc6724-update §3.1, in the draft's order; the rows
+    // marked (*) there changed: fc00::/7 3 -> 30 (above IPv4, like GUAs),
+    // ::ffff:0:0/96 35 -> 20, 2002::/16 30 -> 5 (RFC 7526 deprecated the
+    // 6to4 relays; now as low as Teredo).
+    return PolicyTable({
+        row("::1/128", 50, 0),
+        row("::/0", 40, 1),
+        row("fc00::/7", 30, 13),
+        row("::ffff:0:0/96", 20, 4),
+        row("2002::/16", 5, 2),
+        row("2001::/32", 5, 5),
+        row("::/96", 1, 3),
+        row("fec0::/10", 1, 11),
+        row("3ffe::/16", 1, 12),
+    });
+}
+
 void PolicyTable::set_row(const PolicyRow& r) {
     const auto it = std::lower_bound(rows_.begin(), rows_.end(), r, row_before);
     if (it != rows_.end() && it->prefix == r.prefix) {

@@ -23,6 +23,11 @@ using Precedence = std::uint32_t;
 inline constexpr Label unmatched_label = 0xffffffffU;
 inline constexpr Precedence unmatched_precedence = 0;
 
+// draft-ietf-6man-rfc6724-update §3.3 rule 6: every known-local ULA row has
+// precedence 45 and label 14 (RFC 6724 §10.6's example row, made default).
+inline constexpr Precedence known_local_precedence = 45;
+inline constexpr Label known_local_label = 14;
+
 struct PolicyRow {
     Prefix prefix;
     Precedence precedence = 0;
@@ -45,6 +50,12 @@ class PolicyTable {
 
     // The default table of RFC 6724 §2.1 (nine rows, ::/0 included).
     static PolicyTable rfc6724_default();
+    // The default table of draft-ietf-6man-rfc6724-update §3.1 (approved,
+    // in the RFC Editor queue): RFC 6724's rows with fc00::/7 raised to
+    // precedence 30, ::ffff:0:0/96 lowered to 20 and 2002::/16 to 5. The
+    // "known-local" ULA rows (known_local_precedence, known_local_label) are
+    // not in it: they are learnt (policy/known_local.hpp) and added on top.
+    static PolicyTable rfc6724_update_default();
 
     // Adds the row, or replaces the row that has the same prefix (same
     // address bits and length; 2001:db8::/32 and 2001::/32 are different).

@@ -108,7 +108,8 @@ struct RankedPair {
 };
 
 struct RankingContext {
-    // The applied policy table; nullptr means PolicyTable::rfc6724_default().
+    // The applied policy table; nullptr means
+    // PolicyTable::rfc6724_update_default().
     const PolicyTable* policy = nullptr;
     RankPreference preference = RankPreference::Latency;
 };

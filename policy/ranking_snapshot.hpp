@@ -48,7 +48,7 @@ class RankingSnapshot {
     };
 
     std::vector<PathReport> paths_;
-    PolicyTable policy_ = PolicyTable::rfc6724_default();
+    PolicyTable policy_ = PolicyTable::rfc6724_update_default();
     std::vector<Memo> memo_;  // most recently used first
     std::size_t hits_ = 0;
 };

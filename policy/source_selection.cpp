@@ -121,7 +121,7 @@ SourceComparison compare_keys(const SourceCandidate& a, const CandidateKeys& ka,
 }  // namespace
 
 const PolicyTable& SourceSelectionContext::table() const {
-    static const PolicyTable default_table = PolicyTable::rfc6724_default();
+    static const PolicyTable default_table = PolicyTable::rfc6724_update_default();
     return policy != nullptr ? *policy : default_table;
 }
 

@@ -63,7 +63,8 @@ struct DestinationRoute {
 };
 
 struct SourceSelectionContext {
-    // Table for Rule 6; nullptr means PolicyTable::rfc6724_default().
+    // Table for Rule 6; nullptr means PolicyTable::rfc6724_update_default()
+    // (draft-ietf-6man-rfc6724-update §3.1, without known-local rows).
     const PolicyTable* policy = nullptr;
     // Route to D for Rules 5 and 5.5.
     DestinationRoute route;

@@ -117,8 +117,7 @@ void Daemon::publish_dbus(const std::string& policy_reason) {
     }
     // Kept up to date while the bus is away too: a reconnect serves it.
     bus_->publish(path_reports(model_, facts),
-                  applied_policy_table(PolicyTable::rfc6724_default(), decision_.kernel.labels),
-                  policy_reason);
+                  applied_policy_table(decision_.policy, decision_.kernel.labels), policy_reason);
 }
 
 bool Daemon::refresh_link_managers() {

@@ -187,6 +187,17 @@ const BrokenConfig broken_configs[] = {
     {"GaiFileDotDot", "[gai]\nfile = \"/etc/../gai.conf\"\n", 2, "gai.file",
      "contains a \"..\" component"},
 
+    // [address_selection]
+    {"AddressSelectionTableUnknown", "[address_selection]\ntable = \"rfc3484\"\n", 2,
+     "address_selection.table",
+     "\"rfc3484\" is not allowed (allowed: \"rfc6724-update\", \"rfc6724\")"},
+    {"AddressSelectionTableInteger", "[address_selection]\ntable = 6724\n", 2,
+     "address_selection.table", "expected a string, got an integer"},
+    {"AddressSelectionKnownLocalQuoted", "[address_selection]\nknown_local_ula = \"on\"\n", 2,
+     "address_selection.known_local_ula", "expected true or false, got a string"},
+    {"AddressSelectionUnknownKey", "[address_selection]\nknown_local = false\n", 2,
+     "address_selection.known_local", "allowed here: table, known_local_ula"},
+
     // [balance]
     {"BalanceOutsideGeneric", "[balance]\nprefixes = [\"fd00::/8\"]\n", 2, "balance.prefixes",
      "outside 2000::/3"},

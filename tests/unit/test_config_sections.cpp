@@ -44,6 +44,8 @@ TEST(ConfigSections, DefaultsAreTheDocumentedOnes) {
     EXPECT_EQ(c.balance.prefixes, std::vector<Prefix>{pfx("2000::/3")});
     EXPECT_EQ(c.balance.slice_bits, 4U);
     EXPECT_TRUE(c.uplinks.empty());
+    EXPECT_EQ(c.address_selection.table, PolicyTableChoice::Rfc6724Update);
+    EXPECT_TRUE(c.address_selection.known_local_ula);
     // The defaults pass every check of their own.
     Config reread;
     EXPECT_TRUE(apply_config_text(to_toml(c), "defaults.toml", reread).empty());
@@ -121,6 +123,23 @@ TEST(ConfigSections, RangeEdgesAreAccepted) {
             << text << errors_text(apply_config_text(text, "edge.toml", c));
         EXPECT_NE(c, Config{}) << text;
     }
+}
+
+TEST(ConfigSections, AddressSelectionDropInsMergeKeyByKey) {
+    const Config c = apply_all({{"multi6d.toml", "[address_selection]\ntable = \"rfc6724\"\n"},
+                                {"10-ula.toml", "[address_selection]\nknown_local_ula = false\n"}});
+    EXPECT_EQ(c.address_selection.table, PolicyTableChoice::Rfc6724);
+    EXPECT_FALSE(c.address_selection.known_local_ula);
+    const Config back = apply_all(
+        {{"multi6d.toml", "[address_selection]\ntable = \"rfc6724\"\nknown_local_ula = false\n"},
+         {"20-update.toml", "[address_selection]\ntable = \"rfc6724-update\"\n"}});
+    EXPECT_EQ(back.address_selection.table, PolicyTableChoice::Rfc6724Update);
+    EXPECT_FALSE(back.address_selection.known_local_ula);
+    // A bad value keeps what the earlier files set.
+    Config kept = c;
+    EXPECT_FALSE(
+        apply_config_text("[address_selection]\ntable = \"new\"\n", "30-bad.toml", kept).empty());
+    EXPECT_EQ(kept, c);
 }
 
 TEST(ConfigSections, ReadsUplinks) {
@@ -271,6 +290,7 @@ TEST(ConfigSections, EffectiveConfigWithEverythingRoundTrips) {
     config.probe.probe_dns_servers = false;
     config.probe.targets = {addr("2001:db8:ff::1"), addr("fd00::1")};
     config.gai = {true, "/etc/we\"ird\\gai.conf"};
+    config.address_selection = {PolicyTableChoice::Rfc6724, false};
     config.balance = {{pfx("2001:db8::/32"), pfx("2001:db8:8000::/33")}, 5};
     config.uplinks = {
         {"isp-a",

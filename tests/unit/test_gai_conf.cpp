@@ -13,6 +13,16 @@
 namespace multi6d {
 namespace {
 
+// The input with RFC 6724's table (GaiInput's default) and no known-local
+// prefix: what these tests pin down is the block's behaviour before
+// [address_selection]; the update's table is tested at the end.
+GaiInput gai_input(const std::set<LabelRow>& labels, bool down) {
+    GaiInput input;
+    input.labels = labels;
+    input.ipv6_down = down;
+    return input;
+}
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -74,7 +84,7 @@ const std::map<Prefix, std::uint32_t> rfc6724_precedences{
     {P("::/96"), 1},      {P("fec0::/10"), 1}, {P("3ffe::/16"), 1}};
 
 GaiBlock render(const std::set<LabelRow>& labels, bool down, const std::string& admin_text = "") {
-    return render_gai_block(GaiInput{labels, down}, scan_gai_admin_lines(admin_text));
+    return render_gai_block(gai_input(labels, down), scan_gai_admin_lines(admin_text));
 }
 
 // ---- rendering ------------------------------------------------------------
@@ -153,7 +163,7 @@ TEST(GaiRender, AllIpv6DownWithLabelsHasBothCompleteTables) {
 
 TEST(GaiRender, CreatedNoteOnlyWhenAsked) {
     EXPECT_THAT(render(two_paths(), false).text, Not(HasSubstr(gai_created_note)));
-    EXPECT_THAT(render_gai_block(GaiInput{two_paths(), false}, {}, true).text,
+    EXPECT_THAT(render_gai_block(gai_input(two_paths(), false), {}, true).text,
                 HasSubstr(std::string(gai_created_note) + "\n"));
 }
 
@@ -313,7 +323,7 @@ TEST(GaiMerge, AdministratorLinesLikeOursStayOutsideTheBlock) {
 // ---- plans (what the writer does) ---------------------------------------------
 
 TEST(GaiPlan, MissingFileIsCreatedWithTheNoteAndDeletedAtRestore) {
-    const GaiPlan plan = plan_gai_conf("", false, GaiInput{two_paths(), false});
+    const GaiPlan plan = plan_gai_conf("", false, gai_input(two_paths(), false));
     EXPECT_THAT(plan.text, HasSubstr(gai_created_note));
     EXPECT_FALSE(plan.remove_file);
     const GaiRestorePlan restore = plan_gai_restore(plan.text);
@@ -322,21 +332,21 @@ TEST(GaiPlan, MissingFileIsCreatedWithTheNoteAndDeletedAtRestore) {
 }
 
 TEST(GaiPlan, EmptyExistingFileIsTheAdministratorsAndStays) {
-    const GaiPlan plan = plan_gai_conf("", true, GaiInput{two_paths(), false});
+    const GaiPlan plan = plan_gai_conf("", true, gai_input(two_paths(), false));
     EXPECT_THAT(plan.text, Not(HasSubstr(gai_created_note)));
     EXPECT_FALSE(plan_gai_restore(plan.text).remove_file);
 }
 
 TEST(GaiPlan, CreatedNoteSurvivesUpdatesAndDeletesWhenTheBlockGoes) {
-    const GaiPlan first = plan_gai_conf("", false, GaiInput{two_paths(), false});
-    const GaiPlan second = plan_gai_conf(first.text, true, GaiInput{two_paths(), true});
+    const GaiPlan first = plan_gai_conf("", false, gai_input(two_paths(), false));
+    const GaiPlan second = plan_gai_conf(first.text, true, gai_input(two_paths(), true));
     EXPECT_THAT(second.text, HasSubstr(gai_created_note));
     const GaiPlan none = plan_gai_conf(second.text, true, GaiInput{});
     EXPECT_TRUE(none.remove_file);
 }
 
 TEST(GaiPlan, CreatedFileWithAdministratorLinesStays) {
-    const GaiPlan plan = plan_gai_conf("", false, GaiInput{two_paths(), false});
+    const GaiPlan plan = plan_gai_conf("", false, gai_input(two_paths(), false));
     const std::string edited = plan.text + "precedence ::ffff:0:0/96 100\n";
     const GaiRestorePlan restore = plan_gai_restore(edited);
     EXPECT_FALSE(restore.remove_file);
@@ -346,17 +356,89 @@ TEST(GaiPlan, CreatedFileWithAdministratorLinesStays) {
 
 TEST(GaiPlan, AdministratorRowsInTheFileShadowOurs) {
     const GaiPlan plan =
-        plan_gai_conf(admin_text + "label 2000::/3 5\n", true, GaiInput{two_paths(), false});
+        plan_gai_conf(admin_text + "label 2000::/3 5\n", true, gai_input(two_paths(), false));
     EXPECT_THAT(plan.block.shadowed_labels, ElementsAre(P("2000::/3")));
     EXPECT_FALSE(rows_of(plan.block.text, "label").contains(P("2000::/3")));
 }
 
 TEST(GaiPlan, OwnBlockIsNotMistakenForAdministratorRows) {
     // Re-planning over our own output: the old block's rows are not "admin".
-    const GaiPlan first = plan_gai_conf(admin_text, true, GaiInput{two_paths(), false});
-    const GaiPlan again = plan_gai_conf(first.text, true, GaiInput{two_paths(), false});
+    const GaiPlan first = plan_gai_conf(admin_text, true, gai_input(two_paths(), false));
+    const GaiPlan again = plan_gai_conf(first.text, true, gai_input(two_paths(), false));
     EXPECT_EQ(again.text, first.text);
     EXPECT_THAT(again.block.shadowed_labels, IsEmpty());
+}
+
+// ---- draft-ietf-6man-rfc6724-update ----------------------------------------
+
+// §3.1, typed in from the draft: precedences change, labels do not.
+const std::map<Prefix, std::uint32_t> update_precedences{
+    {P("::1/128"), 50},       {P("::/0"), 40},     {P("fc00::/7"), 30},
+    {P("::ffff:0:0/96"), 20}, {P("2002::/16"), 5}, {P("2001::/32"), 5},
+    {P("::/96"), 1},          {P("fec0::/10"), 1}, {P("3ffe::/16"), 1}};
+
+GaiInput update_input(const std::set<LabelRow>& labels, bool down,
+                      std::vector<Prefix> known_local = {}) {
+    GaiInput input = gai_input(labels, down);
+    input.table = PolicyTableChoice::Rfc6724Update;
+    input.known_local = std::move(known_local);
+    return input;
+}
+
+TEST(GaiRenderUpdate, BothCompleteTablesEvenWithoutPaths) {
+    // glibc's built-in table is RFC 3484's: without paths the update's table
+    // must still be written out, label and precedence, in full.
+    const GaiBlock block = render_gai_block(update_input({}, false), {});
+    EXPECT_EQ(rows_of(block.text, "label"), rfc6724_labels);
+    EXPECT_EQ(rows_of(block.text, "precedence"), update_precedences);
+    EXPECT_THAT(block.text, HasSubstr("draft-ietf-6man-rfc6724-update"));
+}
+
+TEST(GaiRenderUpdate, PathRowsGoOnTopOfTheUpdatesTable) {
+    const GaiBlock block = render_gai_block(update_input(two_paths(), false), {});
+    std::map<Prefix, std::uint32_t> labels = rfc6724_labels;
+    for (const LabelRow& r : two_paths()) {
+        labels[r.prefix] = r.label.value;
+    }
+    EXPECT_EQ(rows_of(block.text, "label"), labels);
+    EXPECT_EQ(rows_of(block.text, "precedence"), update_precedences);
+}
+
+TEST(GaiRenderUpdate, KnownLocalPrefixesGetPrecedence45AndTheirKernelLabel) {
+    std::set<LabelRow> labels = two_paths();
+    labels.insert(row("fd11:1111:1111::/48", 6600));
+    const GaiBlock block =
+        render_gai_block(update_input(labels, false, {P("fd11:1111:1111::/48")}), {});
+    std::map<Prefix, std::uint32_t> precedences = update_precedences;
+    precedences[P("fd11:1111:1111::/48")] = 45;
+    EXPECT_EQ(rows_of(block.text, "precedence"), precedences);
+    EXPECT_EQ(rows_of(block.text, "label").at(P("fd11:1111:1111::/48")), 6600U);
+}
+
+TEST(GaiRenderUpdate, EveryPathDownRaisesIpv4OverTheUpdatesTable) {
+    const GaiBlock block = render_gai_block(update_input(two_paths(), true), {});
+    std::map<Prefix, std::uint32_t> precedences = update_precedences;
+    precedences[P("::ffff:0:0/96")] = 100;
+    EXPECT_EQ(rows_of(block.text, "precedence"), precedences);
+}
+
+TEST(GaiRenderUpdate, KnownLocalRowsInRfc6724ModeBringThePrecedenceTable) {
+    // table = "rfc6724" with known-local rows: RFC 6724 §10.6's table, so
+    // the precedence lines are written although IPv6 is up.
+    GaiInput input = gai_input(two_paths(), false);
+    input.known_local = {P("fd11:1111:1111::/48")};
+    std::map<Prefix, std::uint32_t> precedences = rfc6724_precedences;
+    precedences[P("fd11:1111:1111::/48")] = 45;
+    EXPECT_EQ(rows_of(render_gai_block(input, {}).text, "precedence"), precedences);
+}
+
+TEST(GaiRenderUpdate, AdministratorsPrecedenceTableStaysTheBase) {
+    const GaiBlock block = render_gai_block(
+        update_input({}, false, {P("fd11:1111:1111::/48")}),
+        scan_gai_admin_lines("precedence ::/0 40\nprecedence ::ffff:0:0/96 100\n"));
+    // Only multi6d's own row: the administrator's lines are the base table.
+    EXPECT_EQ(rows_of(block.text, "precedence"),
+              (std::map<Prefix, std::uint32_t>{{P("fd11:1111:1111::/48"), 45}}));
 }
 
 }  // namespace

@@ -36,10 +36,12 @@ struct stat status_of(const fs::path& path) {
 }
 
 GaiInput two_paths(bool down = false) {
-    return GaiInput{{LabelRow{*Prefix::parse("2001:db8:1::/64"), AddressLabel{6601}, 0},
-                     LabelRow{*Prefix::parse("2001:db8:2::/64"), AddressLabel{6602}, 0},
-                     LabelRow{*Prefix::parse("2000::/3"), AddressLabel{6601}, 0}},
-                    down};
+    GaiInput input;
+    input.labels = {LabelRow{*Prefix::parse("2001:db8:1::/64"), AddressLabel{6601}, 0},
+                    LabelRow{*Prefix::parse("2001:db8:2::/64"), AddressLabel{6602}, 0},
+                    LabelRow{*Prefix::parse("2000::/3"), AddressLabel{6601}, 0}};
+    input.ipv6_down = down;
+    return input;
 }
 
 const std::string admin = "# admin\nscopev4 ::ffff:169.254.0.0/112 2\n";

@@ -47,6 +47,7 @@ TEST(OwnedIdsDocs, ManPageStatesTheHeadersRanges) {
         to_string(owned::unbound_rule_priority) + " is _from all lookup " +
             to_string(owned::unbound_table) + "_",
         "Address labels " + range_words(owned::path_labels),
+        "label " + to_string(owned::known_local_label) + " for known-local ULA prefixes",
     };
     for (const std::string& phrase : phrases) {
         EXPECT_NE(man.find(phrase), std::string::npos) << "multi6d(8) does not say: " << phrase;
