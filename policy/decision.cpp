@@ -41,6 +41,8 @@ Decision decide(const HostModel& model, const PathHealthView& health, const Conf
 
     Decision decision;
     decision.kernel = decide_routing(model, inputs, ids);
+    decision.applications = decide_applications(model, paths, inputs, config.applications,
+                                                ids.applications, decision.kernel);
     decision.ipv6_down = !paths.empty();
     for (const auto& [key, h] : inputs.health) {
         decision.ipv6_down = decision.ipv6_down && h == PathHealth::Down;
