@@ -69,7 +69,8 @@ void ApplicationSection::read(TableReader& root, std::vector<ApplicationConfig>&
         }
         const auto found = named ? index_of.find(name) : index_of.end();
         const bool existing = found != index_of.end();
-        ApplicationConfig application = existing ? applications[found->second] : ApplicationConfig{};
+        ApplicationConfig application =
+            existing ? applications[found->second] : ApplicationConfig{};
         TableReader reader(table, named ? element_path(name) : indexed, root.file(), root.errors());
         reader.string("name", application.name, uplink_name_problem);
         reader.string_list("users", application.users, account_problem);
@@ -132,7 +133,8 @@ void ApplicationSection::check(const std::vector<ApplicationConfig>& application
             const toml::node* at = &table;
             if (listed != nullptr) {
                 for (const toml::node& element : *listed) {
-                    if (const auto* text = element.as_string(); text != nullptr && text->get() == u) {
+                    if (const auto* text = element.as_string();
+                        text != nullptr && text->get() == u) {
                         at = &element;
                     }
                 }
@@ -142,8 +144,8 @@ void ApplicationSection::check(const std::vector<ApplicationConfig>& application
                 known += (known.empty() ? "" : ", ") + n;
             }
             report(*at, a.name, "uplinks",
-                   "no [[uplink]] is named \"" + u + "\" (configured: " +
-                       (known.empty() ? std::string("none") : known) + ")");
+                   "no [[uplink]] is named \"" + u +
+                       "\" (configured: " + (known.empty() ? std::string("none") : known) + ")");
         }
     }
 }

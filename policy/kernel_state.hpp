@@ -50,7 +50,7 @@ struct SourceRule {
     Prefix source;
     TableId table;
     std::optional<UidRange> uids{};  // [[application]] rules only
-    bool unreachable = false;      // FR_ACT_UNREACHABLE: a blocked application
+    bool unreachable = false;        // FR_ACT_UNREACHABLE: a blocked application
     friend auto operator<=>(const SourceRule&, const SourceRule&) = default;
 };
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,8 @@ class Daemon {
     Backoff retry_{std::chrono::seconds(1), std::chrono::seconds(60)};  // failed reconciles
     bool stopped_ = false;
     std::string last_generic_choice_;
+    // Per [[application]] name, its last reported choice.
+    std::map<std::string, std::string> last_application_choices_;
 };
 
 }  // namespace multi6d

@@ -22,7 +22,7 @@ struct RuleSpec {
     Prefix source;  // ::/0 = from all
     TableId table;  // 0 only in a delete request: any table
     std::optional<std::uint32_t> suppress_prefixlength;
-    std::uint8_t protocol = 0;  // FRA_PROTOCOL; 0 in a delete request: any
+    std::uint8_t protocol = 0;     // FRA_PROTOCOL; 0 in a delete request: any
     std::optional<UidRange> uids;  // FRA_UID_RANGE
     bool unreachable = false;      // action FR_ACT_UNREACHABLE (no table)
 

@@ -27,11 +27,11 @@ std::string describe(const SourceRule& rule) {
     std::string text = to_string(rule.priority) + ": from " +
                        (rule.source.length() == 0 ? std::string("all") : rule.source.to_string());
     if (rule.uids) {
-        text += " uidrange " + std::to_string(rule.uids->first) + "-" +
-                std::to_string(rule.uids->last);
+        text +=
+            " uidrange " + std::to_string(rule.uids->first) + "-" + std::to_string(rule.uids->last);
     }
-    return text + (rule.unreachable ? std::string(" unreachable")
-                                    : " lookup " + to_string(rule.table));
+    return text +
+           (rule.unreachable ? std::string(" unreachable") : " lookup " + to_string(rule.table));
 }
 
 std::string describe(const LabelRow& row) {

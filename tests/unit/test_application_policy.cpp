@@ -89,8 +89,8 @@ TEST_F(ApplicationPolicyTest, PreferredUplinkGetsATableWithItsSourceAndARuleByUi
     const TableId table = owned::application_tables.first;
     EXPECT_EQ(rules_at(d.kernel, owned::application_rule_priority),
               std::set<SourceRule>{app_rule(table)});
-    const PathRoute via_b{table,    Prefix(), addr("fe80::b"), eth1, 1024,
-                          Prefix(), addr("2001:db8:b::10")};
+    const PathRoute via_b{table, Prefix(), addr("fe80::b"),       eth1,
+                          1024,  Prefix(), addr("2001:db8:b::10")};
     EXPECT_EQ(application_routes(d.kernel), std::set<PathRoute>{via_b});
     ASSERT_EQ(d.applications.size(), 1U);
     EXPECT_EQ(d.applications[0].application, "bulk");
@@ -177,8 +177,8 @@ TEST_F(ApplicationPolicyTest, NextPreferredUplinkTakesOverAndRecoveryReturns) {
     health[key_b()] = PathHealth::Down;
     const Decision moved = run();
     EXPECT_EQ(moved.applications.at(0).path, key_a());
-    const PathRoute via_a{table,    Prefix(), addr("fe80::a"), eth0, 1024,
-                          Prefix(), addr("2001:db8:a::10")};
+    const PathRoute via_a{table, Prefix(), addr("fe80::a"),       eth0,
+                          1024,  Prefix(), addr("2001:db8:a::10")};
     EXPECT_EQ(application_routes(moved.kernel), std::set<PathRoute>{via_a});
     health[key_b()] = PathHealth::Up;
     const Decision back = run();
@@ -229,8 +229,7 @@ TEST_F(ApplicationPolicyTest, AUidBelongsToTheFirstApplicationListingIt) {
 TEST(UidRanges, CollapsesConsecutiveUids) {
     EXPECT_EQ(uid_ranges({}), std::vector<UidRange>{});
     EXPECT_EQ(uid_ranges({5}), (std::vector<UidRange>{{5, 5}}));
-    EXPECT_EQ(uid_ranges({1, 2, 3, 7, 9, 10}),
-              (std::vector<UidRange>{{1, 3}, {7, 7}, {9, 10}}));
+    EXPECT_EQ(uid_ranges({1, 2, 3, 7, 9, 10}), (std::vector<UidRange>{{1, 3}, {7, 7}, {9, 10}}));
     EXPECT_EQ(uid_ranges({UINT32_MAX - 1, UINT32_MAX}),
               (std::vector<UidRange>{{UINT32_MAX - 1, UINT32_MAX}}));
 }
