@@ -1,5 +1,5 @@
 // What the daemon asks of its application interface on the bus:
-// BusService (service/bus_service.hpp) is the D-Bus one; the daemon's unit tests
+// BusService (dbus/bus_service.hpp) is the D-Bus one; the daemon's unit tests
 // substitute one that records what was published.
 #pragma once
 
@@ -8,18 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "manager_backend.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
 
 namespace multi6d {
 
-namespace dbus {
-struct ReloadResult;
-}  // namespace dbus
-
 class BusPort {
   public:
-    using Reload = std::function<dbus::ReloadResult()>;
+    // Reload and the live counters, called at the time of a bus call.
+    using Hooks = dbus::DaemonHooks;
     virtual ~BusPort() = default;
     // The first attempt to connect; later ones are the port's own business.
     virtual void start() = 0;

@@ -13,10 +13,10 @@
 
 namespace multi6d {
 
-BusService::BusService(EventLoop& loop, Reload reload, std::string version)
+BusService::BusService(EventLoop& loop, Hooks hooks, std::string version)
     : loop_(loop),
       version_(std::move(version)),
-      backend_(std::make_unique<dbus::SnapshotBackend>(std::move(reload))) {}
+      backend_(std::make_unique<dbus::SnapshotBackend>(std::move(hooks))) {}
 
 BusService::~BusService() {
     stop();
@@ -68,8 +68,9 @@ bool BusService::connect(std::string& error) {
     }
     driver_ = std::make_unique<dbus::BusEventDriver>(
         loop_, *bus_, [this](const std::string& what) { on_failure(what); });
-    adaptor_ = std::make_unique<dbus::ManagerAdaptor>(
-        *bus_, loop_, *driver_, *backend_, dbus::ManagerAdaptor::Settings{version_, {}, {}});
+    adaptor_ =
+        std::make_unique<dbus::ManagerAdaptor>(*bus_, loop_, *driver_, *backend_, calls_,
+                                               dbus::ManagerAdaptor::Settings{version_, {}, {}});
     try {
         sdbus_compat::request_name(*bus_, dbus::bus_name);
     } catch (const std::exception& e) {

@@ -20,6 +20,7 @@
 
 #include "backoff.hpp"
 #include "bus_port.hpp"
+#include "call_counters.hpp"
 #include "event_loop.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
@@ -30,13 +31,13 @@ namespace dbus {
 class BusEventDriver;
 class ManagerAdaptor;
 class SnapshotBackend;
-struct ReloadResult;
 }  // namespace dbus
 
 class BusService final : public BusPort {
   public:
-    // `reload` serves the Reload method; `version` the Version property.
-    BusService(EventLoop& loop, Reload reload, std::string version);
+    // `hooks` serve the Reload method and the counters; `version` the
+    // Version property.
+    BusService(EventLoop& loop, Hooks hooks, std::string version);
     ~BusService() override;
     BusService(const BusService&) = delete;
     BusService& operator=(const BusService&) = delete;
@@ -66,6 +67,7 @@ class BusService final : public BusPort {
     EventLoop& loop_;
     std::string version_;
     std::unique_ptr<dbus::SnapshotBackend> backend_;
+    dbus::CallCounters calls_;  // across connections
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<dbus::BusEventDriver> driver_;
     std::unique_ptr<dbus::ManagerAdaptor> adaptor_;

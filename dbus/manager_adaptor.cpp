@@ -13,11 +13,12 @@ ManagerObject::ManagerObject(sdbus::IConnection& bus)
 }  // namespace detail
 
 ManagerAdaptor::ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEventDriver& driver,
-                               ManagerBackend& backend, Settings settings)
+                               ManagerBackend& backend, CallCounters& calls, Settings settings)
     : ManagerObject(bus),
       Adaptor(*object),
       driver_(driver),
       backend_(backend),
+      calls_(calls),
       settings_(std::move(settings)),
       authorizer_(bus),
       resolver_(loop, settings_.resolve, settings_.resolver_limits) {
@@ -51,18 +52,27 @@ ManagerAdaptor::~ManagerAdaptor() {
 // thrown here becomes the error reply.
 ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& destinations,
                                               const Details& options) {
-    const std::vector<Address> parsed = parse_destinations(destinations);
-    return pairs_.values(backend_.rank(parsed, parse_rank_options(options)));
+    return counted(Method::Rank, [&] {
+        const std::vector<Address> parsed = parse_destinations(destinations);
+        return pairs_.values(backend_.rank(parsed, parse_rank_options(options)));
+    });
 }
 
 void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host, Details options) {
-    check_host(host);
-    const RankOptions parsed_options = parse_rank_options(options);
+    const RankOptions parsed_options = counted(Method::RankHost, [&] {
+        check_host(host);
+        return parse_rank_options(options);
+    });
     // A literal needs no lookup: answered now, validated as Rank validates,
     // whatever lookups are pending.
     if (Address::parse(host)) {
-        result.returnResults(
-            pairs_.values(backend_.rank(parse_destinations({host}), parsed_options)));
+        try {
+            result.returnResults(
+                pairs_.values(backend_.rank(parse_destinations({host}), parsed_options)));
+        } catch (const sdbus::Error&) {
+            calls_.error(Method::RankHost);
+            throw;
+        }
         return;
     }
     const std::string sender = current_sender();
@@ -72,9 +82,10 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
     const HostResolver::Queued queued = resolver_.resolve(
         host, caller, sender, [this, host, parsed_options, shared_result](ResolveOutcome outcome) {
             if (!outcome.error.empty()) {
-                shared_result->returnError(sdbus_compat::make_error(
-                    error::resolve_failed,
-                    "cannot resolve " + quoted(host) + ": " + outcome.error));
+                reply_error(Method::RankHost, *shared_result,
+                            sdbus_compat::make_error(
+                                error::resolve_failed,
+                                "cannot resolve " + quoted(host) + ": " + outcome.error));
             } else {
                 // What Rank would refuse as a destination gives no pair here
                 // (a name may well resolve to ::1 among others).
@@ -88,7 +99,7 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
                     shared_result->returnResults(
                         pairs_.values(backend_.rank(destinations, parsed_options)));
                 } catch (const sdbus::Error& e) {
-                    shared_result->returnError(e);
+                    reply_error(Method::RankHost, *shared_result, e);
                 }
             }
             driver_.refresh();  // the reply was sent from outside bus processing
@@ -97,12 +108,14 @@ void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host
         log::debug("D-Bus: RankHost from " + sender + " (" + caller + "): resolving '" + host +
                    "'");
     } else if (queued == HostResolver::Queued::caller_busy) {
-        shared_result->returnError(sdbus_compat::make_error(
-            error::limits_exceeded,
-            "too many name lookups of yours in progress (" + caller + "); try again later"));
+        reply_error(Method::RankHost, *shared_result,
+                    sdbus_compat::make_error(error::limits_exceeded,
+                                             "too many name lookups of yours in progress (" +
+                                                 caller + "); try again later"));
     } else if (queued == HostResolver::Queued::all_busy) {
-        shared_result->returnError(sdbus_compat::make_error(
-            error::limits_exceeded, "too many name lookups in progress; try again later"));
+        reply_error(Method::RankHost, *shared_result,
+                    sdbus_compat::make_error(error::limits_exceeded,
+                                             "too many name lookups in progress; try again later"));
     }
 }
 
@@ -118,11 +131,13 @@ std::string ManagerAdaptor::caller_key() const {
 }
 
 std::vector<PathStruct> ManagerAdaptor::ListPaths() {
-    std::vector<PathStruct> out;
-    for (const PathReport& p : backend_.list_paths()) {
-        out.emplace_back(p.id, path_details(p));
-    }
-    return out;
+    return counted(Method::ListPaths, [&] {
+        std::vector<PathStruct> out;
+        for (const PathReport& p : backend_.list_paths()) {
+            out.emplace_back(p.id, path_details(p, backend_.path_counters(p.key)));
+        }
+        return out;
+    });
 }
 
 std::string ManagerAdaptor::current_sender() const {
@@ -133,6 +148,7 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
     // Reload takes no arguments, so there is nothing to validate first; a
     // future method that changes state validates its arguments here, before
     // authorizer_.check(), so a malformed call never reaches polkit.
+    calls_.call(Method::Reload);
     const std::string sender = current_sender();
     auto shared_result = std::make_shared<sdbus::Result<>>(std::move(result));
     authorizer_.check(sender, reload_action, [this, sender, shared_result](AuthDecision d) {
@@ -140,9 +156,10 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
             // Any local user can call Reload: rate-limited (multi6d(8), LOGGING).
             refused_reload_log_.write(log::Level::Notice,
                                       "D-Bus: Reload from " + sender + " refused: " + d.reason);
-            shared_result->returnError(sdbus_compat::make_error(
-                error::not_authorized, "Reload needs root or polkit authorization for " +
-                                           std::string(reload_action) + ": " + d.reason));
+            reply_error(Method::Reload, *shared_result,
+                        sdbus_compat::make_error(error::not_authorized,
+                                                 "Reload needs root or polkit authorization for " +
+                                                     std::string(reload_action) + ": " + d.reason));
             return;
         }
         log::info("D-Bus: Reload from " + sender + " (" + d.reason + ")");
@@ -151,7 +168,8 @@ void ManagerAdaptor::Reload(sdbus::Result<>&& result) {
             shared_result->returnResults();
             publish_policy_changed("reload");
         } else {
-            shared_result->returnError(sdbus_compat::make_error(error::reload_failed, r.error));
+            reply_error(Method::Reload, *shared_result,
+                        sdbus_compat::make_error(error::reload_failed, r.error));
         }
     });
 }
@@ -164,9 +182,16 @@ std::string ManagerAdaptor::State() {
     return backend_.state();
 }
 
+std::map<std::string, sdbus::Variant> ManagerAdaptor::Counters() {
+    return counter_details(backend_.counters(), calls_);
+}
+
 void ManagerAdaptor::publish_path_changes(std::span<const PathStateChange> changes) {
     for (const PathStateChange& c : changes) {
-        emitPathStateChanged(c.id, c.state, c.path != nullptr ? path_details(*c.path) : Details{});
+        emitPathStateChanged(c.id, c.state,
+                             c.path != nullptr
+                                 ? path_details(*c.path, backend_.path_counters(c.path->key))
+                                 : Details{});
     }
     driver_.refresh();
 }

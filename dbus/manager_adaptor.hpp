@@ -15,6 +15,7 @@
 
 #include "authorizer.hpp"
 #include "bus_event_driver.hpp"
+#include "call_counters.hpp"
 #include "host_resolver.hpp"
 #include "log.hpp"
 #include "manager1_adaptor.h"
@@ -45,9 +46,10 @@ class ManagerAdaptor final : private detail::ManagerObject,
 
     // Registers /org/multi6d1 on `bus`. The caller requests the bus name
     // afterwards (so the object is there before anyone can call it) and
-    // keeps backend, driver and bus alive longer than this object.
+    // keeps backend, driver, calls and bus alive longer than this object.
+    // Every method call and error reply is counted in `calls`.
     ManagerAdaptor(sdbus::IConnection& bus, EventLoop& loop, BusEventDriver& driver,
-                   ManagerBackend& backend, Settings settings);
+                   ManagerBackend& backend, CallCounters& calls, Settings settings);
     ~ManagerAdaptor();
     ManagerAdaptor(const ManagerAdaptor&) = delete;
     ManagerAdaptor& operator=(const ManagerAdaptor&) = delete;
@@ -70,6 +72,26 @@ class ManagerAdaptor final : private detail::ManagerObject,
     void Reload(sdbus::Result<>&& result) override;
     std::string Version() override;
     std::string State() override;
+    std::map<std::string, sdbus::Variant> Counters() override;
+
+    // Runs a method's synchronous part, counting the call, and an error if
+    // it throws one (the error reply).
+    template <typename Body>
+    auto counted(Method method, Body&& body) {
+        calls_.call(method);
+        try {
+            return body();
+        } catch (const sdbus::Error&) {
+            calls_.error(method);
+            throw;
+        }
+    }
+    // An asynchronous method's error reply.
+    template <typename Result>
+    void reply_error(Method method, Result& result, const sdbus::Error& error) {
+        calls_.error(method);
+        result.returnError(error);
+    }
 
     std::string current_sender() const;
     // "uid N" of the current call's sender: what RankHost's limits count by.
@@ -77,6 +99,7 @@ class ManagerAdaptor final : private detail::ManagerObject,
 
     BusEventDriver& driver_;
     ManagerBackend& backend_;
+    CallCounters& calls_;
     Settings settings_;
     PairWriter pairs_;
     Authorizer authorizer_;

@@ -4,11 +4,13 @@
 // block (no I/O that waits).
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "address.hpp"
+#include "daemon_counters.hpp"
 #include "path_report.hpp"
 #include "ranking.hpp"
 #include "ranking_snapshot.hpp"
@@ -25,6 +27,14 @@ struct ReloadResult {
     // When !ok: why the new configuration was refused (the running one is
     // kept), e.g. "multi6d.toml:3:1: unknown key 'foo'"; one error per line.
     std::string error;
+};
+
+// What the daemon answers at the time of a call, never from a copy: Reload,
+// and the counters (each read from its owner, policy/daemon_counters.hpp).
+struct DaemonHooks {
+    std::function<ReloadResult()> reload;                       // empty: Reload fails
+    std::function<DaemonCounters()> counters;                   // empty: all zero
+    std::function<PathCounters(const PathKey&)> path_counters;  // empty: all zero
 };
 
 class ManagerBackend {
@@ -46,6 +56,10 @@ class ManagerBackend {
     // Re-reads the configuration; the caller has been authorized already.
     // On success the adaptor emits PolicyChanged("reload").
     virtual ReloadResult reload() = 0;
+    // The daemon's counters and a path's (ListPaths, the Counters property),
+    // read live from their owners.
+    virtual DaemonCounters counters() = 0;
+    virtual PathCounters path_counters(const PathKey& key) = 0;
 };
 
 }  // namespace multi6d::dbus

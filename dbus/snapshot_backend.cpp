@@ -4,8 +4,7 @@
 
 namespace multi6d::dbus {
 
-SnapshotBackend::SnapshotBackend(std::function<ReloadResult()> reload)
-    : reload_(std::move(reload)) {}
+SnapshotBackend::SnapshotBackend(DaemonHooks hooks) : hooks_(std::move(hooks)) {}
 
 SnapshotUpdate SnapshotBackend::update(std::vector<PathReport> paths, PolicyTable policy) {
     const std::vector<PathReport> before(snapshot_.paths().begin(), snapshot_.paths().end());
@@ -39,7 +38,15 @@ std::string SnapshotBackend::state() {
 }
 
 ReloadResult SnapshotBackend::reload() {
-    return reload_ ? reload_() : ReloadResult{false, "reload is not available"};
+    return hooks_.reload ? hooks_.reload() : ReloadResult{false, "reload is not available"};
+}
+
+DaemonCounters SnapshotBackend::counters() {
+    return hooks_.counters ? hooks_.counters() : DaemonCounters{};
+}
+
+PathCounters SnapshotBackend::path_counters(const PathKey& key) {
+    return hooks_.path_counters ? hooks_.path_counters(key) : PathCounters{};
 }
 
 void publish(ManagerAdaptor& adaptor, const SnapshotUpdate& update) {

@@ -1,8 +1,8 @@
 // A ManagerBackend that serves a RankingSnapshot: everything the daemon
-// needs except reloading, which it passes in. The daemon calls update()
-// after every decision (with path_reports() of its host model and prober,
-// and applied_policy_table() of the labels it applies) and publish()es what
-// changed; Rank and ListPaths are then answered from the snapshot.
+// needs except reloading and the counters, which it passes in (DaemonHooks). The daemon calls
+// update() after every decision (with path_reports() of its host model and prober, and
+// applied_policy_table() of the labels it applies) and publish()es what changed; Rank and ListPaths
+// are then answered from the snapshot.
 #pragma once
 
 #include <functional>
@@ -25,7 +25,7 @@ struct SnapshotUpdate {
 
 class SnapshotBackend final : public ManagerBackend {
   public:
-    explicit SnapshotBackend(std::function<ReloadResult()> reload);
+    explicit SnapshotBackend(DaemonHooks hooks);
 
     // Replaces what Rank and ListPaths serve.
     SnapshotUpdate update(std::vector<PathReport> paths, PolicyTable policy);
@@ -38,9 +38,11 @@ class SnapshotBackend final : public ManagerBackend {
     std::span<const PathReport> list_paths() override;
     std::string state() override;
     ReloadResult reload() override;
+    DaemonCounters counters() override;
+    PathCounters path_counters(const PathKey& key) override;
 
   private:
-    std::function<ReloadResult()> reload_;
+    DaemonHooks hooks_;
     RankingSnapshot snapshot_;
     std::optional<std::string> lifecycle_ = std::string("starting");
 };

@@ -167,8 +167,11 @@ void check_host(const std::string& host) {
     }
 }
 
-Details path_details(const PathReport& path) {
+Details path_details(const PathReport& path, const PathCounters& counters) {
     Details d = common_details(path);
+    d.emplace("probes_sent", sdbus::Variant(counters.probes_sent));
+    d.emplace("probes_lost", sdbus::Variant(counters.probes_lost));
+    d.emplace("state_changes", sdbus::Variant(counters.state_changes));
     d.emplace("interface", sdbus::Variant(path.interface));
     std::vector<std::string> addresses;
     addresses.reserve(path.addresses.size());
@@ -188,6 +191,27 @@ Details path_details(const PathReport& path) {
         d.emplace("link_manager", sdbus::Variant(path.link_manager));
         d.emplace("link_manager_note", sdbus::Variant(path.link_manager_note));
     }
+    return d;
+}
+
+Details counter_details(const DaemonCounters& daemon, const CallCounters& calls) {
+    Details d;
+    d.emplace("failovers", sdbus::Variant(daemon.failovers));
+    d.emplace("policy_changes", sdbus::Variant(daemon.policy_changes));
+    d.emplace("repairs", sdbus::Variant(daemon.repairs));
+    d.emplace("router_advertisements_received",
+              sdbus::Variant(daemon.router_advertisements_received));
+    d.emplace("router_advertisements_rejected",
+              sdbus::Variant(daemon.router_advertisements_rejected));
+    std::map<std::string, std::uint64_t> by_method;
+    std::map<std::string, std::uint64_t> errors_by_method;
+    for (std::size_t i = 0; i < CallCounters::methods; ++i) {
+        const auto m = static_cast<Method>(i);
+        by_method.emplace(std::string(CallCounters::name(m)), calls.calls(m));
+        errors_by_method.emplace(std::string(CallCounters::name(m)), calls.errors(m));
+    }
+    d.emplace("dbus_calls", sdbus::Variant(by_method));
+    d.emplace("dbus_errors", sdbus::Variant(errors_by_method));
     return d;
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "call_counters.hpp"
 #include "manager_backend.hpp"
 #include "path_report.hpp"
 
@@ -57,8 +58,14 @@ RankOptions parse_rank_options(const Details& options);
 // InvalidArgument otherwise.
 void check_host(const std::string& host);
 
-// The details of a path (ListPaths, PathStateChanged).
-Details path_details(const PathReport& path);
+// The details of a path (ListPaths, PathStateChanged), with its counters
+// (probes_sent, probes_lost, state_changes: t) read live by the caller.
+Details path_details(const PathReport& path, const PathCounters& counters);
+
+// The Counters property: the daemon's counters (t each) and the D-Bus calls
+// and error replies by method ("dbus_calls", "dbus_errors": a{st}), keys as
+// org.multi6d.Manager1.xml documents.
+Details counter_details(const DaemonCounters& daemon, const CallCounters& calls);
 
 // Rank pairs as the typed reply of Rank and RankHost (PairStruct; the other
 // details of a path are in ListPaths, under the same path id). The strings

@@ -13,16 +13,22 @@ GenericChoice generic_choice(const KernelState& state) {
         return choice;
     }
     // The rule whose source carries that label leads to the path's table;
-    // its default route names the router and the link.
+    // its default route with the lowest metric (the path's own router; the
+    // others are RFC 8028 fallbacks) names the router and the link.
     for (const auto& rule : state.rules) {
         if (state.labels.count(LabelRow{rule.source, *choice.label}) == 0) {
             continue;
         }
+        const PathRoute* best = nullptr;
         for (const auto& route : state.routes) {
-            if (route.table == rule.table && route.destination.length() == 0) {
-                choice.path = GenericChoice::Path{rule.source, route.gateway, route.ifindex};
-                return choice;
+            if (route.table == rule.table && route.destination.length() == 0 &&
+                (best == nullptr || route.metric < best->metric)) {
+                best = &route;
             }
+        }
+        if (best != nullptr) {
+            choice.path = GenericChoice::Path{rule.source, best->gateway, best->ifindex};
+            return choice;
         }
     }
     return choice;

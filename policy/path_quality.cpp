@@ -185,6 +185,7 @@ std::optional<HealthTransition> PathMonitor::change(PathHealth to, TimePoint now
                                                     std::string reason) {
     HealthTransition t{state_, to, now, std::move(reason)};
     state_ = to;
+    ++state_changes_;
     degraded_hold_ = 0;
     return t;
 }

@@ -164,6 +164,9 @@ class PathMonitor {
     void reconfigure(const ProbeSettings& settings);
 
     PathHealth state() const { return state_; }
+    // Every change of state() since the monitor was made (each
+    // HealthTransition returned), for monitoring (multi6ctl metrics).
+    std::uint64_t state_changes() const { return state_changes_; }
     // The path's RTT: upstream estimate, else the router's; none before a reply.
     std::optional<RttEstimate> rtt() const;
     std::optional<RttEstimate> rtt(ProbeTargetKind kind) const;
@@ -227,6 +230,7 @@ class PathMonitor {
 
     Rules rules_;
     PathHealth state_ = PathHealth::Unknown;
+    std::uint64_t state_changes_ = 0;
     LossWindow windows_[2];              // indexed by ProbeTargetKind
     std::optional<RttEstimate> rtt_[2];  // indexed by ProbeTargetKind
     Streak upstream_streak_;

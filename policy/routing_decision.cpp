@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "load_balance.hpp"
+#include "router_fallback.hpp"
 
 namespace multi6d {
 
@@ -267,13 +268,15 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
     }
     state.suppress_rule = !state.rules.empty();
 
-    // Tables: the router's default route and its RIO routes.
+    // Tables: the router's default route, the RFC 8028 §3.2 fallbacks after
+    // it (policy/router_fallback.hpp), and the router's RIO routes.
     for (const auto& p : placed) {
         const PathKey& k = p.info->key;
         const Router* router = model.link(k.ifindex)->find_router(k.router);
-        if (router->is_default_router()) {
+        std::uint32_t metric = path_route_metric;
+        for (const FallbackRouter& r : path_default_routers(model, k.ifindex, k.prefix, k.router)) {
             state.routes.insert(
-                PathRoute{p.table, Prefix(), k.router, k.ifindex, path_route_metric, Prefix()});
+                PathRoute{p.table, Prefix(), r.router, r.ifindex, metric++, Prefix()});
         }
         for (const auto& route : router->routes) {
             state.routes.insert(

@@ -83,7 +83,13 @@ void Daemon::start() {
     netlink_->start();
     configure_gai();
     configure_mptcp();
-    bus_ = ports_.bus(loop_, [this] { return reload(); });
+    bus_ = ports_.bus(loop_, BusPort::Hooks{
+                                 [this] { return reload(); },
+                                 [this] { return counters_; },
+                                 [this](const PathKey& key) {
+                                     return paths_ ? paths_->path_counters(key) : PathCounters{};
+                                 },
+                             });
     bus_->start();
 
     reconcile();

@@ -21,6 +21,7 @@
 #include "backoff.hpp"
 #include "command_line.hpp"
 #include "config.hpp"
+#include "daemon_counters.hpp"
 #include "daemon_ports.hpp"
 #include "decision.hpp"
 #include "event_loop.hpp"
@@ -88,6 +89,7 @@ class Daemon {
     const PathHealthView& health() const;  // the supervisor's, read only
     void on_path_transition(const PathKey& key, const HealthTransition& transition);
     void report_decision();  // the log line, link managers, D-Bus, STATUS
+    void count_policy_change();
     void publish_dbus(const std::string& policy_reason);
     void notify_status();
     std::string path_name(const PathKey& key) const;
@@ -131,6 +133,10 @@ class Daemon {
     std::string last_generic_choice_;
     // Per [[application]] name, its last reported choice.
     std::map<std::string, std::string> last_application_choices_;
+    std::optional<PathKey> last_generic_path_;  // the path behind last_generic_choice_
+    // Policy changes, failovers, repairs, RAs (D-Bus Counters, multi6ctl
+    // metrics); the per-path counters are the prober's and the monitors'.
+    DaemonCounters counters_;
 };
 
 }  // namespace multi6d

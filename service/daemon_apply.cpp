@@ -53,6 +53,7 @@ void Daemon::apply_kernel(const KernelState& desired) {
     for (const auto& repair : report.repairs) {
         log::notice(repair);
     }
+    counters_.repairs += report.repairs.size();
     for (const auto& conflict : report.conflicts) {
         log::warning(conflict);
     }

@@ -62,11 +62,13 @@ void Daemon::on_ra_readable() {
         if (!is_managed(packet.ifindex)) {
             continue;
         }
+        ++counters_.router_advertisements_received;
         const std::string where =
             " from " + packet.source.to_string() + " on " + interface_text(packet.ifindex);
         const ParseResult parsed =
             parse_router_advertisement(packet.icmp6, packet.source, packet.hop_limit);
         if (!parsed) {
+            ++counters_.router_advertisements_rejected;
             log::debug("ignored RA" + where + ": " + parsed.rejection().text);
             continue;
         }

@@ -23,8 +23,8 @@ DaemonPorts production_ports(const CommandLine& command_line) {
     ports.prober = [](EventLoop& loop, Prober::Callbacks callbacks, Prober::Options options) {
         return std::make_unique<Prober>(loop, std::move(callbacks), options);
     };
-    ports.bus = [](EventLoop& loop, BusPort::Reload reload) {
-        return std::make_unique<BusService>(loop, std::move(reload), build_info::version);
+    ports.bus = [](EventLoop& loop, BusPort::Hooks hooks) {
+        return std::make_unique<BusService>(loop, std::move(hooks), build_info::version);
     };
     ports.mptcp = [](const std::filesystem::path& record) {
         return std::make_unique<MptcpEndpoints>(record);

@@ -35,7 +35,8 @@ struct DaemonPorts {
     std::function<std::unique_ptr<RaSocket>()> ra_socket;
     std::function<std::unique_ptr<LinkWatcher>(EventLoop&, NetlinkHandlers)> netlink;
     ProbePortFactory prober;
-    std::function<std::unique_ptr<BusPort>(EventLoop&, BusPort::Reload)> bus;
+    // Its hooks: Reload and the live counters (called at each bus call).
+    std::function<std::unique_ptr<BusPort>(EventLoop&, BusPort::Hooks)> bus;
     // The MPTCP endpoint manager over the kernel's path manager; `record`
     // is its ownership record in the runtime directory.
     std::function<std::unique_ptr<MptcpEndpoints>(const std::filesystem::path& record)> mptcp;

@@ -70,6 +70,7 @@ void Daemon::report_decision() {
         policy_reason =
             (reasons.empty() ? "" : reasons + " -> ") + "generic destinations: " + generic;
         log::notice(policy_reason);
+        count_policy_change();
         last_generic_choice_ = generic;
     } else if (!reasons.empty()) {
         log::notice(reasons);
@@ -92,6 +93,26 @@ void Daemon::report_decision() {
     refresh_link_managers();
     publish_dbus(policy_reason);
     notify_status();
+}
+
+void Daemon::count_policy_change() {
+    // A failover moves generic destinations off a path that failed (down,
+    // or gone with its router or prefix); a move back after recovery, or
+    // to a better path, is a policy change only.
+    ++counters_.policy_changes;
+    if (last_generic_path_) {
+        bool gone = true;
+        for (const PathInfo& path : find_paths(model_)) {
+            gone = gone && path.key != *last_generic_path_;
+        }
+        if (gone || health().health(*last_generic_path_) == PathHealth::Down) {
+            ++counters_.failovers;
+        }
+    }
+    last_generic_path_.reset();
+    if (const auto& p = decision_.generic.path) {
+        last_generic_path_ = PathKey{p->ifindex, p->source, p->router};
+    }
 }
 
 void Daemon::publish_dbus(const std::string& policy_reason) {

@@ -55,6 +55,15 @@ const PathMonitor* PathSupervisor::monitor(const PathKey& key) const {
     return it == paths_.end() ? nullptr : &it->second.monitor;
 }
 
+PathCounters PathSupervisor::path_counters(const PathKey& key) const {
+    const auto it = paths_.find(key);
+    if (it == paths_.end()) {
+        return PathCounters{};
+    }
+    const ProbeCounters probes = prober_->counters(key);
+    return PathCounters{probes.probes, probes.losses, it->second.monitor.state_changes()};
+}
+
 void PathSupervisor::update(const HostModel& model) {
     const TimePoint now = loop_.now();
     std::set<PathKey> present;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "daemon_counters.hpp"
 #include "event_loop.hpp"
 #include "host_model.hpp"
 #include "path.hpp"
@@ -45,6 +46,9 @@ class PathSupervisor : public PathHealthView {
     PathHealth health(const PathKey& key) const override;
     const PathMonitor* monitor(const PathKey& key) const override;
     ProbeCounters counters(const PathKey& key) const { return prober_->counters(key); }
+    // For monitoring, read from their owners now: probes from the prober,
+    // state changes from the path's monitor (zero for a path not known).
+    PathCounters path_counters(const PathKey& key) const;
 
   private:
     struct Pending {

@@ -14,7 +14,9 @@
 
 #include "ctl_format.hpp"
 #include "manager1_proxy.h"
+#include "metrics_format.hpp"
 #include "names.hpp"
+#include "output_file.hpp"
 #include "sdbus_compat.hpp"
 
 namespace multi6d::ctl {
@@ -223,6 +225,20 @@ int run_command(sdbus::IConnection& bus, const Invocation& inv) {
         manager.reload();
     } else if (inv.command == "monitor") {
         return monitor(bus, manager, inv.json);
+    } else if (inv.command == "metrics") {
+        const MetricsInput input{manager.Version(), manager.State(), manager.ListPaths(),
+                                 manager.Counters()};
+        const std::string text = exposition::render(metric_families(input));
+        if (!inv.output) {
+            print(text);
+            return exit_code::ok;
+        }
+        try {
+            replace_file(*inv.output, text);
+        } catch (const std::runtime_error& e) {
+            std::cerr << "multi6ctl: " << e.what() << "\n";
+            return exit_code::failure;
+        }
     } else {
         std::cerr << "multi6ctl: unknown command '" << inv.command << "'\n";
         return exit_code::usage;

@@ -23,17 +23,21 @@ Commands:
                          org.multi6d.reload)
   monitor                follow path state, policy and daemon state changes
                          until interrupted
+  metrics [-o FILE]      the paths and counters as Prometheus metrics (text
+                         exposition); -o replaces FILE atomically (mode 0644)
 
 Options:
   --json                 machine-readable output (status, paths, rank, monitor)
   -p, --preference PREF  rank: latency (default), cost or stability
+  -o, --output FILE      metrics: write to FILE instead of standard output
   -h, --help             show this help
   --version              show the version
 
 Exit status:
   0  success
   1  the daemon reported an error (e.g. reload refused its configuration,
-     a name did not resolve), or the call timed out
+     a name did not resolve), or the call timed out, or metrics -o could
+     not write its file
   2  bad command line
   3  no system bus, or multi6d is not running
   4  not authorized
@@ -64,12 +68,15 @@ int main(int argc, char** argv) {
             return 0;
         } else if (!options_done && arg == "--json") {
             inv.json = true;
-        } else if (!options_done && (arg == "--host" || arg == "-p" || arg == "--preference")) {
+        } else if (!options_done && (arg == "--host" || arg == "-p" || arg == "--preference" ||
+                                     arg == "-o" || arg == "--output")) {
             const char* v = i + 1 < argc ? argv[++i] : nullptr;
-            if (v == nullptr) {
+            if (v == nullptr || *v == '\0') {
                 return usage_error("option " + std::string(arg) + " needs a value");
             }
-            (arg == "--host" ? inv.host : inv.preference) = v;
+            (arg == "--host"                    ? inv.host
+             : arg == "-o" || arg == "--output" ? inv.output
+                                                : inv.preference) = v;
         } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
             return usage_error("unknown option '" + std::string(arg) + "'");
         } else if (inv.command.empty()) {
@@ -83,11 +90,15 @@ int main(int argc, char** argv) {
     if (c.empty()) {
         return usage_error("no command given");
     }
-    if (c != "status" && c != "paths" && c != "rank" && c != "reload" && c != "monitor") {
+    if (c != "status" && c != "paths" && c != "rank" && c != "reload" && c != "monitor" &&
+        c != "metrics") {
         return usage_error("unknown command '" + c + "'");
     }
     if ((inv.host || inv.preference) && c != "rank") {
         return usage_error("--host and --preference apply to 'rank' only");
+    }
+    if (inv.output && c != "metrics") {
+        return usage_error("--output applies to 'metrics' only");
     }
     if (c == "rank") {
         if (inv.host && !inv.args.empty()) {
@@ -99,7 +110,7 @@ int main(int argc, char** argv) {
     } else if (!inv.args.empty()) {
         return usage_error("'" + c + "' takes no arguments");
     }
-    if (inv.json && c == "reload") {
+    if (inv.json && (c == "reload" || c == "metrics")) {
         return usage_error("--json applies to status, paths, rank and monitor");
     }
     return multi6d::ctl::run(inv);

@@ -124,7 +124,7 @@ void Prober::send(const PathKey& path, const Address& source, const Address& tar
     const ProbeTime now = Clock::now();
     const ProbeTime deadline = now + options_.timeout;
     const ProbeRequest request{path, source, target};
-    counters_.try_emplace(path);
+    ++counters_[path].probes;
 
     if (target.is_link_local()) {
         // On-link target (the router itself): no next hop to choose.

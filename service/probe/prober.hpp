@@ -63,6 +63,7 @@ namespace multi6d {
 
 // Per path, since the path was first probed (or last forgotten).
 struct ProbeCounters {
+    std::uint64_t probes = 0;           // send() calls: each ends in one reply or one loss
     std::uint64_t packets_sent = 0;     // Echo Requests handed to the kernel, kicks included
     std::uint64_t replies = 0;          // probes answered in time
     std::uint64_t losses = 0;           // probes lost (timeout, unreachable, send error)

@@ -55,7 +55,8 @@ it_assert "root owns $DEST" dbus_name_owned "$DEST"
 intro=$(busctl --system introspect "$DEST" "$OBJ" "$IFACE")
 for member in '.Rank +method +asa\{sv\} +a\(sssstds\)' '.RankHost +method +sa\{sv\} +a\(sssstds\)' \
     '.ListPaths +method' '.Reload +method' '.PathStateChanged +signal +ssa\{sv\}' \
-    '.PolicyChanged +signal +s' '.Version +property +s' '.State +property +s'; do
+    '.PolicyChanged +signal +s' '.Version +property +s' '.State +property +s' \
+    '.Counters +property +a\{sv\}'; do
     it_assert "introspection lists $member" grep -Eq "^\\$member" <<<"$intro"
 done
 
@@ -93,6 +94,19 @@ out=$(send org.freedesktop.DBus.Properties.Get "string:$IFACE" string:Version)
 it_assert "dbus-send reads Version ($VERSION)" grep -q "string \"$VERSION\"" <<<"$out"
 out=$(send org.freedesktop.DBus.Properties.Get "string:$IFACE" string:State)
 it_assert "dbus-send reads State (running)" grep -q 'string "running"' <<<"$out"
+
+# ---- counters: the Counters property, ListPaths' per-path keys, the calls counted ----
+
+out=$(busctl --system --json=short call "$DEST" "$OBJ" "$IFACE" ListPaths)
+it_assert "ListPaths: isp-a's probe counters (the server's fixed ones)" test \
+    "$(jq -c '.data[0][0][1] | [.probes_sent.data, .probes_lost.data, .state_changes.data]' <<<"$out")" = '[102,7,2]'
+out=$(busctl --system --json=short get-property "$DEST" "$OBJ" "$IFACE" Counters)
+it_assert "busctl reads Counters" test \
+    "$(jq -c '.data | [.policy_changes.data, .failovers.data, .repairs.data, .router_advertisements_received.data, .router_advertisements_rejected.data]' <<<"$out")" = '[3,1,2,10,1]'
+# Two ListPaths so far (dbus-send's, busctl's); Rank's errors: the bad destinations below.
+it_assert "Counters: the ListPaths calls so far" test "$(jq -c '.data.dbus_calls.data.ListPaths' <<<"$out")" = 2
+out=$(gdbus_call org.freedesktop.DBus.Properties.Get "$IFACE" Counters)
+it_assert "gdbus reads Counters: $out" grep -q "'failovers': <uint64 1>" <<<"$out"
 
 # ---- arguments are checked, and errors name the value ----
 
@@ -216,6 +230,19 @@ it_assert "rank --host" test "$(jq -c 'length' <<<"$CTL_OUT")" = 4
 ctl_status 5 rank not-an-ip
 it_assert "rank with a bad address: the daemon's message" grep -q "invalid destination address 'not-an-ip'" "$DBUS_DIR/ctl.err"
 ctl_status 1 rank --host slow.m6.test
+ctl_status 0 metrics
+it_assert "metrics: the counters" grep -qx 'multi6d_failovers_total 1' <<<"$CTL_OUT"
+it_assert "metrics: isp-b's RTT in seconds" grep -qx 'multi6d_path_rtt_seconds{path="eth1/2001:db8:b::/64/fe80::b",link="eth1",prefix="2001:db8:b::/64",router="fe80::b",uplink="isp-b"} 0.005' <<<"$CTL_OUT"
+it_assert "metrics: Rank's error replies counted" grep -Eqx 'multi6d_dbus_errors_total\{method="Rank"\} [1-9][0-9]*' <<<"$CTL_OUT"
+it_assert "metrics pass promtool check metrics" promtool check metrics <<<"$CTL_OUT"
+families=$(grep -c '^# TYPE' <<<"$CTL_OUT")
+ctl_status 0 metrics -o "$DBUS_DIR/multi6d.prom"
+it_assert "metrics -o prints nothing" test -z "$CTL_OUT"
+it_assert "metrics -o writes the same $families families" test "$(grep -c '^# TYPE' "$DBUS_DIR/multi6d.prom")" = "$families"
+ctl_status 1 metrics -o "$DBUS_DIR/absent/multi6d.prom"
+it_assert "metrics -o into a missing directory says so" grep -q "cannot write $DBUS_DIR/absent/multi6d.prom" "$DBUS_DIR/ctl.err"
+ctl_status 2 --json metrics
+ctl_status 2 paths -o "$DBUS_DIR/x"
 ctl_status 2 rank
 ctl_status 2 frobnicate
 ctl_status 2 --json reload
@@ -271,6 +298,8 @@ complete_words() {
              echo "${COMPREPLY[*]}"' _ "$M6_SOURCE_DIR/dbus/multi6ctl/multi6ctl.bash-completion" "$@"
 }
 it_assert "completion: commands" test "$(complete_words multi6ctl r)" = "rank reload"
+it_assert "completion: metrics" test "$(complete_words multi6ctl m)" = "monitor metrics"
+it_assert "completion: metrics options" test "$(complete_words multi6ctl metrics -)" = "--output -o"
 it_assert "completion: preferences" test "$(complete_words multi6ctl rank -p '')" = "latency cost stability"
 it_assert "completion: rank options" test "$(complete_words multi6ctl rank --)" = "--host --preference --json"
 echo "PASS: dbus_api"

@@ -81,16 +81,26 @@ int serve(bool fail_reload) {
     SdEventLoop loop;
     std::unique_ptr<sdbus::IConnection> bus = sdbus::createSystemBusConnection();
     dbus::BusEventDriver driver(loop, *bus);
-    dbus::SnapshotBackend backend([fail_reload]() -> dbus::ReloadResult {
-        if (fail_reload) {
-            return {false, "test.toml:1:1: unknown key 'bogus'"};
-        }
-        return {};
-    });
+    // Fixed counters: dbus_api.sh reads them back through Counters and
+    // ListPaths.
+    dbus::SnapshotBackend backend(
+        dbus::DaemonHooks{[fail_reload]() -> dbus::ReloadResult {
+                              if (fail_reload) {
+                                  return {false, "test.toml:1:1: unknown key 'bogus'"};
+                              }
+                              return {};
+                          },
+                          [] {
+                              return DaemonCounters{3, 1, 2, 10, 1};
+                          },
+                          [](const PathKey& key) {
+                              return PathCounters{100U + static_cast<unsigned>(key.ifindex), 7, 2};
+                          }});
     bool isp_b_up = true;
     backend.update(fake_paths(isp_b_up), PolicyTable::rfc6724_default());
     backend.set_lifecycle(std::nullopt);
-    dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend,
+    dbus::CallCounters calls;
+    dbus::ManagerAdaptor adaptor(*bus, loop, driver, backend, calls,
                                  dbus::ManagerAdaptor::Settings{build_info::version, {}, {}});
     // The benchmark's reference method (see the file comment). The pairs
     // point into reference_paths, which lives as long as the loop.

@@ -180,6 +180,7 @@ class FakeNetwork final : public ProbePort {
     std::chrono::microseconds rtt{5000};
 
     void send(const PathKey& path, const Address&, const Address& target) override {
+        ++counters_[path].probes;
         ++counters_[path].packets_sent;
         const bool lost = unreachable != nullptr && unreachable->count(path.router) > 0;
         const auto after =
@@ -228,7 +229,7 @@ class FakeNetwork final : public ProbePort {
 // What the daemon published on the bus.
 class FakeBus final : public BusPort {
   public:
-    explicit FakeBus(Reload r) : reload(std::move(r)) {}
+    explicit FakeBus(Hooks h) : hooks(std::move(h)), reload(hooks.reload) {}
     void start() override { started = true; }
     void stop() override { stopped = true; }
     void publish(std::vector<PathReport> p, PolicyTable, const std::string& reason) override {
@@ -240,7 +241,8 @@ class FakeBus final : public BusPort {
     }
     void set_lifecycle(std::optional<std::string> l) override { lifecycle = std::move(l); }
 
-    Reload reload;
+    Hooks hooks;
+    std::function<dbus::ReloadResult()> reload;
     bool started = false;
     bool stopped = false;
     int publications = 0;

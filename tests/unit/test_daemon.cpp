@@ -32,10 +32,40 @@ Address addr(const char* text) {
     return *Address::parse(text);
 }
 
-std::vector<std::uint8_t> ra_bytes(const char* prefix, unsigned preference) {
+std::vector<std::uint8_t> ra_bytes(const char* prefix, unsigned preference,
+                                   std::uint16_t router_lifetime = 1800,
+                                   std::uint32_t preferred = 14400) {
     test::PioSpec pio;
     pio.prefix = prefix;
-    return test::RaBuilder().router_lifetime(1800).preference(preference).pio(pio).build();
+    pio.preferred = preferred;
+    return test::RaBuilder()
+        .router_lifetime(router_lifetime)
+        .preference(preference)
+        .pio(pio)
+        .build();
+}
+
+// The gateway of the lowest-metric default route in `table` (the kernel's
+// choice while every neighbour is reachable).
+std::optional<Address> default_gateway(const KernelState& k, TableId table) {
+    const PathRoute* best = nullptr;
+    for (const PathRoute& r : k.routes) {
+        if (r.table == table && r.destination.length() == 0 &&
+            (best == nullptr || r.metric < best->metric)) {
+            best = &r;
+        }
+    }
+    return best != nullptr ? std::optional<Address>(best->gateway) : std::nullopt;
+}
+
+// The table the source rule of `prefix` leads to.
+std::optional<TableId> rule_table(const KernelState& k, const Prefix& prefix) {
+    for (const SourceRule& r : k.rules) {
+        if (r.source == prefix) {
+            return r.table;
+        }
+    }
+    return std::nullopt;
 }
 
 class DaemonTest : public ::testing::Test {
@@ -84,8 +114,8 @@ class DaemonTest : public ::testing::Test {
             n->unreachable = &unreachable;
             return n;
         };
-        ports.bus = [this](EventLoop&, BusPort::Reload reload) {
-            auto b = std::make_unique<test::FakeBus>(std::move(reload));
+        ports.bus = [this](EventLoop&, BusPort::Hooks hooks) {
+            auto b = std::make_unique<test::FakeBus>(std::move(hooks));
             bus = b.get();
             return b;
         };
@@ -190,6 +220,79 @@ TEST_F(DaemonTest, FailoverMovesTheGenericLabel) {
     unreachable.clear();
     loop->advance(120s);
     EXPECT_EQ(kernel->generic_label(), label_a);
+}
+
+TEST_F(DaemonTest, CountersFollowRasFailoverRecoveryAndRepairs) {
+    start();
+    const auto counters = [this] { return bus->hooks.counters(); };
+    const PathKey a{eth0, pfx("2001:db8:a::/64"), addr("fe80::a")};
+    // The first choice, before any RA: the kernel's defaults.
+    EXPECT_EQ(counters().policy_changes, 1U);
+    two_paths();
+    EXPECT_EQ(counters().router_advertisements_received, 2U);
+    EXPECT_EQ(counters().router_advertisements_rejected, 0U);
+    EXPECT_EQ(counters().policy_changes, 2U);  // path A
+    EXPECT_EQ(counters().failovers, 0U);
+    // Too short to be an RA (RFC 4861 §6.1.2): read, rejected.
+    ra->queue.push_back({eth0, addr("fe80::a"), std::vector<std::uint8_t>{134, 0, 0, 0}});
+    loop->readable(test::FakeRaSocket::fake_fd);
+    EXPECT_EQ(counters().router_advertisements_received, 3U);
+    EXPECT_EQ(counters().router_advertisements_rejected, 1U);
+
+    loop->advance(5s);
+    const PathCounters up = bus->hooks.path_counters(a);
+    EXPECT_GT(up.probes_sent, 0U);
+    EXPECT_EQ(up.probes_lost, 0U);
+    EXPECT_EQ(up.state_changes, 1U);  // unknown -> up
+
+    unreachable.insert(addr("fe80::a"));
+    loop->advance(30s);
+    EXPECT_EQ(counters().policy_changes, 3U);
+    EXPECT_EQ(counters().failovers, 1U);
+    const PathCounters down = bus->hooks.path_counters(a);
+    EXPECT_GT(down.probes_lost, 0U);
+    EXPECT_GE(down.probes_sent, up.probes_sent + down.probes_lost);
+    EXPECT_EQ(down.state_changes, 2U);  // up -> down
+
+    unreachable.clear();
+    loop->advance(120s);
+    EXPECT_EQ(counters().policy_changes, 4U);  // back to A: a change, not a failover
+    EXPECT_EQ(counters().failovers, 1U);
+    EXPECT_EQ(bus->hooks.path_counters(a).state_changes, 3U);
+
+    // Someone removes an owned rule: put back, counted.
+    EXPECT_EQ(counters().repairs, 0U);
+    ASSERT_FALSE(kernel->held.rules.empty());
+    kernel->held.rules.erase(kernel->held.rules.begin());
+    netlink->handlers.owned_state_changed();
+    loop->run_until_idle();
+    EXPECT_EQ(counters().repairs, 1U);
+}
+
+// Issue 13 regression: after router lifetime 0 (and with the other prefix
+// deprecated, so no generic path is left) the rule of A's still-valid
+// address led to an empty table: "Network is unreachable" from it and open
+// connections froze. It must lead via the remaining default router.
+TEST_F(DaemonTest, RouterLifetimeZeroKeepsARouteForTheValidAddress) {
+    start();
+    two_paths();
+    ra->queue.push_back(
+        {eth1, addr("fe80::b"), ra_bytes("2001:db8:b::", test::prf_medium, 1800, 0)});
+    loop->readable(test::FakeRaSocket::fake_fd);
+    ra->queue.push_back({eth0, addr("fe80::a"), ra_bytes("2001:db8:a::", test::prf_high, 0)});
+    loop->readable(test::FakeRaSocket::fake_fd);
+    loop->advance(1s);
+    const auto table_a = rule_table(kernel->held, pfx("2001:db8:a::/64"));
+    ASSERT_TRUE(table_a.has_value());
+    EXPECT_EQ(default_gateway(kernel->held, *table_a), addr("fe80::b"));
+    // B's deprecated address keeps its own router for existing connections.
+    const auto table_b = rule_table(kernel->held, pfx("2001:db8:b::/64"));
+    ASSERT_TRUE(table_b.has_value());
+    EXPECT_EQ(default_gateway(kernel->held, *table_b), addr("fe80::b"));
+    // A is back: its own router first again.
+    receive_ra(eth0, "fe80::a", "2001:db8:a::", test::prf_high);
+    loop->advance(1s);
+    EXPECT_EQ(default_gateway(kernel->held, *table_a), addr("fe80::a"));
 }
 
 TEST_F(DaemonTest, ReloadAppliesAGoodConfigurationAndKeepsTheRunningOneOnErrors) {

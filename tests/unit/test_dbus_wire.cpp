@@ -146,7 +146,10 @@ std::string text(const Details& d, const std::string& key) {
 }
 
 TEST(PathDetails, CarryEverythingKnown) {
-    const Details d = path_details(report('a', PathHealth::Up, 1500));
+    const Details d = path_details(report('a', PathHealth::Up, 1500), PathCounters{40, 3, 2});
+    EXPECT_EQ(d.at("probes_sent").get<std::uint64_t>(), 40U);
+    EXPECT_EQ(d.at("probes_lost").get<std::uint64_t>(), 3U);
+    EXPECT_EQ(d.at("state_changes").get<std::uint64_t>(), 2U);
     EXPECT_EQ(text(d, "path"), "eth0/2001:db8:a::/64/fe80::a");
     EXPECT_EQ(text(d, "uplink"), "isp-a");
     EXPECT_EQ(text(d, "interface"), "eth0");

@@ -99,13 +99,17 @@ TEST_F(Rule55Test, EachPrefixRoutesViaItsRouterAndRioPicksItsSource) {
     EXPECT_EQ(s.rules, (std::set<SourceRule>{{RulePriority{6601}, pfx("2001:db8:0:a020::/64"), ta},
                                              {RulePriority{6602}, pfx("2001:db8:0:b020::/64"), tb},
                                              {RulePriority{6855}, pfx("::/0"), TableId{6855}}}));
+    // Each table: its own router's ::/0 first, the other default router
+    // after it (RFC 8028 §3.2 fallback, policy/router_fallback.hpp).
     EXPECT_EQ(routes_in(s, ta),
-              (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}}}));
+              (std::vector<PathRoute>{{ta, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}},
+                                      {ta, pfx("::/0"), addr("fe80::b"), eth0, 1025, {}}}));
     EXPECT_EQ(routes_in(s, tb),
               (std::vector<PathRoute>{
+                  {tb, pfx("::/0"), addr("fe80::a"), eth0, 1025, {}},
                   {tb, pfx("::/0"), addr("fe80::b"), eth0, 1024, {}},
                   {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
-    EXPECT_EQ(path_routes(s).size(), 3U);
+    EXPECT_EQ(path_routes(s).size(), 5U);
     // Unbound lookups: each label row's destinations via its path's router.
     EXPECT_EQ(routes_in(s, TableId{6855}),
               (std::vector<PathRoute>{
@@ -132,10 +136,15 @@ TEST_F(Rule55Test, RouterLifetimeZeroKeepsRioRowAndRoute) {
     model.apply(eth0, ra_b(0), t0 + seconds(10));
     const KernelState s = decide();
     const auto tb = table(key_b());
+    // B's prefix keeps its RIO route and falls back to A for the rest.
     EXPECT_EQ(routes_in(s, tb),
               (std::vector<PathRoute>{
+                  {tb, pfx("::/0"), addr("fe80::a"), eth0, 1024, {}},
                   {tb, pfx("2001:db8:0:6666::/64"), addr("fe80::b"), eth0, 1024, {}}}));
-    EXPECT_EQ(routes_in(s, table(key_a())), routes_in(before, table(key_a())));
+    // A's table loses its fallback via B, which is no default router now.
+    EXPECT_EQ(
+        routes_in(s, table(key_a())),
+        (std::vector<PathRoute>{{table(key_a()), pfx("::/0"), addr("fe80::a"), eth0, 1024, {}}}));
     EXPECT_EQ(s.labels, before.labels);
     EXPECT_EQ(s.rules, before.rules);
     EXPECT_EQ(label_for(s, "2001:db8:0:1234::101"), label("2001:db8:0:a020::/64"));
@@ -146,9 +155,13 @@ TEST_F(Rule55Test, RouterLifetimeZeroStopsBeingTheGenericChoice) {
     model.apply(eth0, ra_a(0), t0 + seconds(10));
     const KernelState s = decide();
     EXPECT_EQ(label_for(s, "2001:db8:0:1234::101"), label("2001:db8:0:b020::/64"));
-    // a020 keeps its own row and its rule; only its default route is gone.
+    // a020 keeps its own row and its rule; its default route is gone, and
+    // (issue 13: no more "Network is unreachable" from a valid address)
+    // its table falls back to the remaining default router.
     EXPECT_EQ(label_for(s, "2001:db8:0:a020::1"), label("2001:db8:0:a020::/64"));
-    EXPECT_TRUE(routes_in(s, table(key_a())).empty());
+    EXPECT_EQ(
+        routes_in(s, table(key_a())),
+        (std::vector<PathRoute>{{table(key_a()), pfx("::/0"), addr("fe80::b"), eth0, 1024, {}}}));
     EXPECT_EQ(s.rules.size(), 3U);  // two source rules and the unbound rule
     EXPECT_EQ(unbound_exit(s, addr("2001:db8:0:1234::101")), addr("fe80::b"));
 }
@@ -163,7 +176,7 @@ TEST_F(Rule55Test, GenericRowFollowsPathHealth) {
     EXPECT_EQ(label_for(s, "2001:db8:0:1234::101"), lb);
     // The dead path keeps its own row and its routing (existing flows).
     EXPECT_EQ(label_for(s, "2001:db8:0:a020::1"), la);
-    EXPECT_EQ(routes_in(s, table(key_a())).size(), 1U);
+    EXPECT_EQ(routes_in(s, table(key_a())).size(), 2U);
 
     inputs.health[key_a()] = PathHealth::Degraded;
     inputs.health[key_b()] = PathHealth::Up;
@@ -244,7 +257,7 @@ TEST_F(Rule55Test, RioForAPathPrefixDoesNotTakeItsRow) {
     const KernelState s = decide();
     EXPECT_EQ(label_for(s, "2001:db8:0:a020::1"), label("2001:db8:0:a020::/64"));
     // The route itself is in B's table.
-    EXPECT_EQ(routes_in(s, table(key_b())).size(), 3U);
+    EXPECT_EQ(routes_in(s, table(key_b())).size(), 4U);
 }
 
 TEST(RoutingDecision, NoPathNoState) {

@@ -76,12 +76,30 @@ TEST(SnapshotBackend, ReloadUsesTheGivenFunction) {
     SnapshotBackend none({});
     EXPECT_FALSE(none.reload().ok);
     int calls = 0;
-    SnapshotBackend b([&calls] {
-        ++calls;
-        return ReloadResult{false, "bad"};
-    });
+    SnapshotBackend b(DaemonHooks{[&calls] {
+                                      ++calls;
+                                      return ReloadResult{false, "bad"};
+                                  },
+                                  {},
+                                  {}});
     EXPECT_EQ(b.reload().error, "bad");
     EXPECT_EQ(calls, 1);
+}
+
+TEST(SnapshotBackend, CountersAreReadAtEachCall) {
+    SnapshotBackend none({});
+    EXPECT_EQ(none.counters(), DaemonCounters{});
+    EXPECT_EQ(none.path_counters(PathKey{}), PathCounters{});
+    DaemonCounters daemon;
+    PathCounters path;
+    SnapshotBackend b(
+        DaemonHooks{{}, [&daemon] { return daemon; }, [&path](const PathKey&) { return path; }});
+    daemon.failovers = 2;
+    path.probes_sent = 7;
+    EXPECT_EQ(b.counters().failovers, 2U);
+    EXPECT_EQ(b.path_counters(PathKey{}).probes_sent, 7U);
+    daemon.failovers = 3;
+    EXPECT_EQ(b.counters().failovers, 3U);
 }
 
 }  // namespace

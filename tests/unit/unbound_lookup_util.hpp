@@ -17,12 +17,14 @@
 
 namespace multi6d::test {
 
-// Longest match among the routes of `table`; its gateway.
+// Longest match among the routes of `table`, then the lowest metric (every
+// neighbour reachable); its gateway.
 inline std::optional<Address> table_exit(const KernelState& s, TableId table, const Address& d) {
     const PathRoute* best = nullptr;
     for (const auto& r : s.routes) {
         if (r.table == table && r.destination.contains(d) &&
-            (best == nullptr || r.destination.length() > best->destination.length())) {
+            (best == nullptr || r.destination.length() > best->destination.length() ||
+             (r.destination.length() == best->destination.length() && r.metric < best->metric))) {
             best = &r;
         }
     }
