@@ -110,6 +110,14 @@ std::string to_toml(const Config& c) {
         s += "weight = " + number(u.weight) + "\n";
         s += "role = " + quoted(std::string(to_string(u.role))) + "\n";
     }
+    for (const ApplicationConfig& a : c.applications) {
+        s += "\n[[application]]\n";
+        s += "name = " + quoted(a.name) + "\n";
+        s += "users = " + quoted_list(a.users) + "\n";
+        s += "groups = " + quoted_list(a.groups) + "\n";
+        s += "uplinks = " + quoted_list(a.uplinks) + "\n";
+        s += std::string("fallback = ") + (a.fallback ? "true" : "false") + "\n";
+    }
     return s;
 }
 

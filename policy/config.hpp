@@ -121,6 +121,27 @@ struct UplinkConfig {
     friend bool operator==(const UplinkConfig&, const UplinkConfig&) = default;
 };
 
+// [[application]]: the uplinks that an application's new connections use
+// (policy/application_policy.hpp). The parser guarantees: names unique and
+// [A-Za-z0-9_.-]{1,32}; at least one of users and groups; at least one
+// uplink, each a configured [[uplink]] name, none twice.
+struct ApplicationConfig {
+    std::string name;
+    // As written: user names or decimal uids; group names or decimal gids.
+    std::vector<std::string> users;
+    std::vector<std::string> groups;
+    std::vector<std::string> uplinks;  // preferred uplinks, best first
+    // All preferred uplinks unusable: true = the generic policy applies (the
+    // remaining healthy uplinks); false = new connections fail.
+    bool fallback = true;
+    // The uids that users and groups resolve to (the members of each group:
+    // primary group from the passwd database, supplementary from the group
+    // database), filled by the daemon's configuration loader (service/);
+    // the parser leaves it empty. Sorted, unique.
+    std::vector<std::uint32_t> uids;
+    friend bool operator==(const ApplicationConfig&, const ApplicationConfig&) = default;
+};
+
 struct Config {
     // [links] managed: interface names whose default-router selection
     // multi6d takes over. Empty: every link on which an RA arrives.
@@ -134,6 +155,9 @@ struct Config {
     BalanceSettings balance;
     // In the order first defined (main file, then drop-ins in name order).
     std::vector<UplinkConfig> uplinks;
+    // In the order first defined, like uplinks; at most
+    // owned::max_applications.
+    std::vector<ApplicationConfig> applications;
 
     friend bool operator==(const Config&, const Config&) = default;
 };

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "config_applications.hpp"
 #include "config_uplinks.hpp"
 #include "config_values.hpp"
 #include "toml_bounds.hpp"
@@ -72,7 +73,8 @@ void read_probe(TableReader& r, ProbeSettings& p) {
     r.list<Address>("targets", p.targets, 16, config_detail::parse_probe_target);
 }
 
-void read_root(TableReader& root, Config& config, config_detail::UplinkSection& uplinks) {
+void read_root(TableReader& root, Config& config, config_detail::UplinkSection& uplinks,
+               config_detail::ApplicationSection& applications) {
     root.table("links", [&](TableReader& links) {
         links.string_list("managed", config.managed_links, config_detail::interface_name_problem);
     });
@@ -117,6 +119,7 @@ void read_root(TableReader& root, Config& config, config_detail::UplinkSection& 
         }
     });
     uplinks.read(root, config.uplinks);
+    applications.read(root, config.applications);
 }
 
 // Checks that involve more than one key. The values are the merged ones (a
@@ -228,7 +231,8 @@ std::vector<ConfigError> apply_config_text(std::string_view text, const std::str
     Config updated = config;
     TableReader root(document, "", file_name, errors);
     config_detail::UplinkSection uplinks;
-    read_root(root, updated, uplinks);
+    config_detail::ApplicationSection applications;
+    read_root(root, updated, uplinks, applications);
     root.finish();
     // Cross-key checks only on values that each passed: otherwise they
     // would repeat, less precisely, what is already reported.
@@ -237,6 +241,7 @@ std::vector<ConfigError> apply_config_text(std::string_view text, const std::str
         check_probe(updated.probe, check);
         check_balance(updated.balance, check);
         uplinks.check(updated.uplinks, root);
+        applications.check(updated.applications, updated.uplinks, root);
     }
     if (errors.empty()) {
         config = std::move(updated);

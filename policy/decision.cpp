@@ -55,6 +55,8 @@ Decision decide(const HostModel& model, const PathHealthView& health, const Conf
         add_known_local_labels(decision.kernel, decision.known_local);
     }
     decision.policy = address_selection_table(selection, decision.known_local);
+    decision.applications = decide_applications(model, paths, inputs, config.applications,
+                                                ids.applications, decision.kernel);
     decision.ipv6_down = !paths.empty();
     for (const auto& [key, h] : inputs.health) {
         decision.ipv6_down = decision.ipv6_down && h == PathHealth::Down;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "application_policy.hpp"
 #include "config.hpp"
 #include "endpoint_wants.hpp"
 #include "gai_conf.hpp"
@@ -60,6 +61,9 @@ struct Decision {
     std::vector<Prefix> known_local;
     std::map<Address, EndpointWant> mptcp;
     GenericChoice generic;
+    // Per [[application]] with uids, in configuration order
+    // (policy/application_policy.hpp); its rules and routes are in kernel.
+    std::vector<ApplicationChoice> applications;
     // At least one path, and every one Down (RFC 6724 §10.3.1: prefer IPv4).
     bool ipv6_down = false;
 };

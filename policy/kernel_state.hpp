@@ -5,6 +5,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <set>
 
 #include "address.hpp"
@@ -28,14 +29,28 @@ struct PathRoute {
     // multi6d selects paths by rules, so this stays ::/0 in normal use; it
     // exists so that dumps of owned state see every owned route.
     Prefix source;
+    // The source address the kernel gives an unbound socket that takes this
+    // route (RTA_PREFSRC, `src A`); :: = none. Set only in the
+    // [[application]] tables (policy/application_policy.hpp).
+    Address preferred_source{};
     friend auto operator<=>(const PathRoute&, const PathRoute&) = default;
 };
 
-// `from source lookup table priority priority`.
+// The uids a rule matches (FRA_UID_RANGE, `uidrange first-last`).
+struct UidRange {
+    std::uint32_t first = 0;
+    std::uint32_t last = 0;
+    friend auto operator<=>(const UidRange&, const UidRange&) = default;
+};
+
+// `from source [uidrange U-V] lookup table priority priority`, or with
+// `unreachable` instead of the lookup (table 0).
 struct SourceRule {
     RulePriority priority;
     Prefix source;
     TableId table;
+    std::optional<UidRange> uids{};  // [[application]] rules only
+    bool unreachable = false;        // FR_ACT_UNREACHABLE: a blocked application
     friend auto operator<=>(const SourceRule&, const SourceRule&) = default;
 };
 

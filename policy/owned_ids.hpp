@@ -12,7 +12,9 @@
 // One block of 256 numbers, 6600..6855, serves tables, rule priorities and
 // address labels: 6600 is the `lookup main suppress_prefixlength 0` rule;
 // per-path tables, `from <prefix>` rule priorities and per-prefix labels
-// are allocated from 6601..6854; label 6600 marks known-local ULA rows
+// are allocated from 6601..6854, except the top 32 tables (6823..6854) and
+// the top rule priority (6854), which belong to [[application]]s
+// (policy/application_policy.hpp); label 6600 marks known-local ULA rows
 // (policy/known_local.hpp); 6855 is the unbound-lookups rule and table
 // (policy/routing_decision.hpp), after every source rule and before the
 // kernel's `lookup main` at 32766. Table ids, rule priorities and labels are
@@ -96,9 +98,13 @@ inline constexpr IdRange<RulePriority> source_rule_priorities{RulePriority{block
 // sidesteps libnl's route cache, which keys on (family, tos, table, dst,
 // priority) and so collides on source-specific routes in one table,
 // DESIGN.md §2); one rule priority per path; one label per path prefix.
-inline constexpr IdRange<TableId> path_tables{TableId{block_first + 1}, TableId{block_last - 1}};
+// The top of the range (application_tables, application_rule_priority)
+// is carved out for [[application]]s.
+inline constexpr std::uint32_t max_applications = 32;
+inline constexpr IdRange<TableId> path_tables{TableId{block_first + 1},
+                                              TableId{block_last - 1 - max_applications}};
 inline constexpr IdRange<RulePriority> path_rule_priorities{RulePriority{block_first + 1},
-                                                            RulePriority{block_last - 1}};
+                                                            RulePriority{block_last - 2}};
 inline constexpr IdRange<AddressLabel> path_labels{AddressLabel{block_first + 1},
                                                    AddressLabel{block_last - 1}};
 
@@ -113,6 +119,30 @@ inline constexpr TableId unbound_table{block_last};
 // draft-ietf-6man-rfc6724-update's label 14. 6600, which no path label
 // uses (labels and rule priorities are distinct kinds).
 inline constexpr AddressLabel known_local_label{block_first};
+
+// [[application]]s (policy/application_policy.hpp): one table per
+// application (6823..6854), holding `default via R dev L src A`; every
+// application's `uidrange U-V lookup <its table>` rule at 6854, after every
+// `from <prefix>` rule (bound sockets keep their own uplink's exit) and
+// before the unbound rule at 6855. The uid ranges of different
+// applications never overlap, so their order at one priority is
+// irrelevant. A blocked application (fallback = false, no preferred uplink
+// usable) gets `uidrange U-V unreachable` at 6601 instead, ahead of every
+// `from <prefix>` rule: a lookup that fails is retried by the kernel with
+// the source RFC 6724 picks (ip6_dst_lookup_tail()), which a later block
+// would let out through that source's own uplink. While any application
+// has fallback = false, the path rules start at 6602 so 6601 stays free.
+inline constexpr IdRange<TableId> application_tables{TableId{block_last - max_applications},
+                                                     TableId{block_last - 1}};
+inline constexpr RulePriority application_rule_priority{block_last - 1};
+inline constexpr RulePriority application_block_priority{block_first + 1};
+static_assert(application_tables.size() == max_applications &&
+              path_tables.last < application_tables.first &&
+              application_tables.last < unbound_table);
+static_assert(path_rule_priorities.last < application_rule_priority &&
+              application_rule_priority < unbound_rule_priority &&
+              application_block_priority > suppress_rule_priority &&
+              application_block_priority == path_rule_priorities.first);
 
 static_assert(tables.contains(path_tables.first) && tables.contains(path_tables.last) &&
               !path_tables.contains(unbound_table) && tables.contains(unbound_table));

@@ -218,6 +218,8 @@ void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& stee
 void RoutingInputs::set_config(const Config& config) {
     uplinks = config.uplinks;
     balance = config.balance;
+    reserve_application_block = std::ranges::any_of(
+        config.applications, [](const ApplicationConfig& a) { return !a.fallback; });
 }
 
 PathUplink RoutingInputs::uplink_of(const PathKey& path) const {
@@ -261,7 +263,8 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         const PathKey& k = p->info->key;
         return std::tuple(k.prefix, -rank(p->info->router_preference), k.router, k.ifindex);
     });
-    std::uint32_t priority = owned::path_rule_priorities.first.value;
+    std::uint32_t priority =
+        owned::path_rule_priorities.first.value + (inputs.reserve_application_block ? 1 : 0);
     for (const Placed* p : ordered) {
         state.rules.insert(SourceRule{RulePriority{priority++}, p->info->key.prefix, p->table});
         state.managed_links.insert(p->info->key.ifindex);

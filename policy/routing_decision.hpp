@@ -12,7 +12,8 @@
 //   `Q via R dev link` for every live RIO Q from R. All metric 1024.
 //   A router with lifetime 0 keeps its RIO routes (RFC 8678 §6.3.2), and a
 //   ULA-only router that is no default router gets no ::/0 (RFC 8678 §6.5).
-// - Rules: `from P lookup table(path)` at priorities 6601, 6602, ... in
+// - Rules: `from P lookup table(path)` at priorities 6601, 6602, ... (from
+//   6602 while inputs.reserve_application_block) in
 //   the order: P; then R's RFC 4191 preference, high first; then R's
 //   address; then ifindex. So for a prefix advertised by two routers the
 //   preferred router's table is tried first, and a table with no matching
@@ -70,7 +71,7 @@
 //   RoutingIds, kept by the daemon between calls so they do not churn
 //   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink
 //   coming or going moves as few slices as the new shares require. Paths
-//   beyond the 254 ids available (6601..6854) are left out (RoutingIds::tables.refused()
+//   beyond the 222 table ids available (6601..6822) are left out (RoutingIds::tables.refused()
 //   says how many).
 #pragma once
 
@@ -96,8 +97,13 @@ struct RoutingInputs {
     // Config::uplinks and Config::balance.
     std::vector<UplinkConfig> uplinks;
     BalanceSettings balance;
+    // Some [[application]] has fallback = false: the path rules start one
+    // later, so owned::application_block_priority stays free for its block
+    // rule (policy/application_policy.hpp).
+    bool reserve_application_block = false;
 
-    // Takes the uplinks and balance settings of `config` (health stays).
+    // Takes the uplinks, balance settings and reserve_application_block of
+    // `config` (health stays).
     void set_config(const Config& config);
     // The uplink a path belongs to (policy/uplink.hpp), for logs and D-Bus.
     PathUplink uplink_of(const PathKey& path) const;
@@ -111,6 +117,8 @@ struct RoutingIds {
     // Balance slice -> uplink name, as last dealt (empty while no uplink
     // with weight carries generic destinations).
     std::map<Prefix, std::string> slice_owners;
+    // One table per [[application]] name (policy/application_policy.hpp).
+    OwnedIdAllocator<std::string, TableId> applications{owned::application_tables};
 };
 
 // The destination prefix that generic (global unicast) destinations use.

@@ -12,6 +12,8 @@
 #include <exception>
 #include <optional>
 
+#include "application_accounts.hpp"
+
 namespace multi6d {
 
 namespace {
@@ -204,6 +206,9 @@ LoadedConfig load_config(const std::string& main_file, bool must_exist) {
     LoadedConfig result;
     try {
         load_into(result, main_file, must_exist);
+        if (result.errors.empty()) {
+            result.warnings = resolve_application_accounts(result.config.applications);
+        }
     } catch (const std::exception& e) {
         // bad_alloc, or a parser failure that is not a parse_error: the
         // configuration is unusable, the caller keeps what it runs.

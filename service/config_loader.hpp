@@ -27,6 +27,9 @@ struct LoadedConfig {
     Config config;
     std::vector<std::string> files_read;  // in the order applied
     std::vector<ConfigError> errors;      // non-empty: config is not to be used
+    // Unknown users and groups of [[application]]s (service/application_accounts.hpp):
+    // logged, the configuration is still used.
+    std::vector<std::string> warnings;
 };
 
 // The errors as lines for a log or a reply: the first max_shown_errors,

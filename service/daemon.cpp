@@ -185,6 +185,9 @@ dbus::ReloadResult Daemon::apply_reload() {
         log::error("reload: configuration has errors; keeping the running configuration");
         return result;
     }
+    for (const std::string& warning : loaded.warnings) {
+        log::warning("reload: " + warning);
+    }
     if (loaded.config.limits != config_.limits) {
         log::notice("reload: new state limits apply to entries learnt from now on");
     }

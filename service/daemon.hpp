@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,6 +131,8 @@ class Daemon {
     Backoff retry_{std::chrono::seconds(1), std::chrono::seconds(60)};  // failed reconciles
     bool stopped_ = false;
     std::string last_generic_choice_;
+    // Per [[application]] name, its last reported choice.
+    std::map<std::string, std::string> last_application_choices_;
     std::optional<PathKey> last_generic_path_;  // the path behind last_generic_choice_
     // Policy changes, failovers, repairs, RAs (D-Bus Counters, multi6ctl
     // metrics); the per-path counters are the prober's and the monitors'.

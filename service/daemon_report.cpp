@@ -29,6 +29,18 @@ std::string describe(const GenericChoice& choice) {
     return "label " + to_string(*choice.label);
 }
 
+// "uplink isp-b: 2001:db8:b::10 via fe80::b on eth1", "blocked (fallback =
+// false: no preferred uplink is usable)" or "generic policy (fallback: no
+// preferred uplink is usable)".
+std::string describe(const ApplicationChoice& choice) {
+    if (choice.path) {
+        return "uplink " + choice.uplink + ": " + choice.source.to_string() + " via " +
+               choice.path->router.to_string() + " on " + interface_text(choice.path->ifindex);
+    }
+    return choice.blocked ? "blocked (fallback = false: no preferred uplink is usable)"
+                          : "generic policy (fallback: no preferred uplink is usable)";
+}
+
 }  // namespace
 
 const PathHealthView& Daemon::health() const {
@@ -63,6 +75,21 @@ void Daemon::report_decision() {
     } else if (!reasons.empty()) {
         log::notice(reasons);
     }
+    // Each [[application]] whose choice changed, one line each; the change
+    // is a policy change (PolicyChanged) like the generic one.
+    std::map<std::string, std::string> applications;
+    for (const ApplicationChoice& choice : decision_.applications) {
+        applications[choice.application] = describe(choice);
+    }
+    for (const auto& [name, text] : applications) {
+        const auto last = last_application_choices_.find(name);
+        if (last == last_application_choices_.end() || last->second != text) {
+            const std::string line = "application " + name + ": " + text;
+            log::notice(line);
+            policy_reason += (policy_reason.empty() ? "" : "; ") + line;
+        }
+    }
+    last_application_choices_ = std::move(applications);
     refresh_link_managers();
     publish_dbus(policy_reason);
     notify_status();

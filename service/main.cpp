@@ -54,6 +54,13 @@ int main(int argc, char** argv) {
         }
         return exit_config;
     }
+    for (const std::string& warning : loaded.warnings) {
+        if (cl.check_config) {
+            std::cerr << "warning: " << warning << "\n";
+        } else {
+            log::warning(warning);
+        }
+    }
     if (cl.check_config) {
         std::cout << "# multi6d effective configuration, from: "
                   << (loaded.files_read.empty() ? std::string("built-in defaults") : "");

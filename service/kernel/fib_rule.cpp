@@ -35,7 +35,7 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule) {
     // Tables above 255 travel in FRA_TABLE; the header says "unspecified".
     header.table = rule.table.value < 256 ? static_cast<std::uint8_t>(rule.table.value)
                                           : static_cast<std::uint8_t>(RT_TABLE_UNSPEC);
-    header.action = FR_ACT_TO_TBL;
+    header.action = rule.unreachable ? FR_ACT_UNREACHABLE : FR_ACT_TO_TBL;
     NlMsg msg = start_request(type, flags, header);
     check(nla_put_u32(msg.get(), FRA_PRIORITY, rule.priority.value));
     if (rule.source.length() != 0) {
@@ -49,6 +49,11 @@ NlMsg build_rule_request(int type, int flags, const RuleSpec& rule) {
     }
     if (rule.protocol != 0) {
         check(nla_put_u8(msg.get(), FRA_PROTOCOL, rule.protocol));
+    }
+    if (rule.uids) {
+        // libnl-route 3.7's rule object has no uid range either.
+        const fib_rule_uid_range range{rule.uids->first, rule.uids->last};
+        check(nla_put(msg.get(), FRA_UID_RANGE, sizeof range, &range));
     }
     return msg;
 }
@@ -75,8 +80,9 @@ std::optional<ParsedRule> parse_rule(const nlmsghdr* hdr) {
         return std::nullopt;
     }
     ParsedRule parsed;
-    parsed.plain = header->action == FR_ACT_TO_TBL && header->dst_len == 0 && header->tos == 0 &&
-                   header->flags == 0;
+    parsed.plain = (header->action == FR_ACT_TO_TBL || header->action == FR_ACT_UNREACHABLE) &&
+                   header->dst_len == 0 && header->tos == 0 && header->flags == 0;
+    parsed.spec.unreachable = header->action == FR_ACT_UNREACHABLE;
     parsed.spec.table = TableId{header->table};
     Address::Bytes source{};
     bool have_source = header->src_len == 0;
@@ -123,6 +129,16 @@ std::optional<ParsedRule> parse_rule(const nlmsghdr* hdr) {
                 }
                 parsed.spec.protocol = nla_get_u8(attr);
                 break;
+            case FRA_UID_RANGE: {
+                // Sent only when set (fib_nl_fill_rule()).
+                fib_rule_uid_range range{};
+                if (length != sizeof range) {
+                    return std::nullopt;
+                }
+                std::memcpy(&range, nla_data(attr), sizeof range);
+                parsed.spec.uids = UidRange{range.start, range.end};
+                break;
+            }
             case FRA_SUPPRESS_IFGROUP:
                 // Sent only when set; -1 means "not set" all the same.
                 if (length < 4 || nla_get_u32(attr) != 0xffffffffU) {
@@ -130,7 +146,7 @@ std::optional<ParsedRule> parse_rule(const nlmsghdr* hdr) {
                 }
                 break;
             default:
-                // Interface, mark, goto, uid range, ports, l3mdev, any
+                // Interface, mark, goto, ports, l3mdev, any
                 // attribute newer than these headers: not a shape we write.
                 parsed.plain = false;
                 break;

@@ -8,19 +8,23 @@
 #include <optional>
 
 #include "address.hpp"
+#include "kernel_state.hpp"
 #include "netlink_socket.hpp"
 #include "owned_ids.hpp"
 
 namespace multi6d {
 
-// The part of an IPv6 FIB rule multi6d writes: `[from <source>] lookup
-// <table> [suppress_prefixlength N]` at `priority`, action FR_ACT_TO_TBL.
+// The part of an IPv6 FIB rule multi6d writes: `[from <source>] [uidrange
+// U-V] lookup <table> [suppress_prefixlength N]` at `priority`, action
+// FR_ACT_TO_TBL, or `[uidrange U-V] unreachable` (FR_ACT_UNREACHABLE).
 struct RuleSpec {
     RulePriority priority;
     Prefix source;  // ::/0 = from all
     TableId table;  // 0 only in a delete request: any table
     std::optional<std::uint32_t> suppress_prefixlength;
-    std::uint8_t protocol = 0;  // FRA_PROTOCOL; 0 in a delete request: any
+    std::uint8_t protocol = 0;     // FRA_PROTOCOL; 0 in a delete request: any
+    std::optional<UidRange> uids;  // FRA_UID_RANGE
+    bool unreachable = false;      // action FR_ACT_UNREACHABLE (no table)
 
     friend bool operator==(const RuleSpec&, const RuleSpec&) = default;
 };

@@ -15,15 +15,23 @@ std::string describe(const PathRoute& route) {
     if (route.ifindex != 0) {
         text += " dev " + interface_text(route.ifindex);
     }
+    if (!route.preferred_source.is_unspecified()) {
+        text += " src " + route.preferred_source.to_string();
+    }
     text += " table " + to_string(route.table);
     text += " metric " + std::to_string(route.metric);
     return text;
 }
 
 std::string describe(const SourceRule& rule) {
-    return to_string(rule.priority) + ": from " +
-           (rule.source.length() == 0 ? std::string("all") : rule.source.to_string()) + " lookup " +
-           to_string(rule.table);
+    std::string text = to_string(rule.priority) + ": from " +
+                       (rule.source.length() == 0 ? std::string("all") : rule.source.to_string());
+    if (rule.uids) {
+        text +=
+            " uidrange " + std::to_string(rule.uids->first) + "-" + std::to_string(rule.uids->last);
+    }
+    return text +
+           (rule.unreachable ? std::string(" unreachable") : " lookup " + to_string(rule.table));
 }
 
 std::string describe(const LabelRow& row) {

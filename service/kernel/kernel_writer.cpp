@@ -106,7 +106,9 @@ void check_rule(const std::string& what, const SourceRule& rule) {
         refuse(what, "priority " + to_string(rule.priority) + " outside the source-rule range " +
                          range_text(owned::source_rule_priorities));
     }
-    check_owned_table(what, rule.table);
+    if (!rule.unreachable) {
+        check_owned_table(what, rule.table);
+    }
 }
 
 void check_label(const std::string& what, const LabelRow& row) {
@@ -120,8 +122,10 @@ RuleSpec source_rule_spec(const SourceRule& rule) {
     RuleSpec spec;
     spec.priority = rule.priority;
     spec.source = rule.source;
-    spec.table = rule.table;
+    spec.table = rule.unreachable ? TableId{} : rule.table;
     spec.protocol = owned::route_protocol;
+    spec.uids = rule.uids;
+    spec.unreachable = rule.unreachable;
     return spec;
 }
 
@@ -272,8 +276,9 @@ OwnedState KernelWriter::dump_owned(const LabelFilter& is_ours) {
             state.suppress_rule = true;
         } else if (rule.plain && !rule.spec.suppress_prefixlength &&
                    owned::source_rule_priorities.contains(rule.spec.priority)) {
-            state.rules.push_back(
-                SourceRule{rule.spec.priority, rule.spec.source, rule.spec.table});
+            state.rules.push_back(SourceRule{rule.spec.priority, rule.spec.source,
+                                             rule.spec.unreachable ? TableId{} : rule.spec.table,
+                                             rule.spec.uids, rule.spec.unreachable});
         } else {
             state.other_rules.push_back(rule.spec.priority);
         }

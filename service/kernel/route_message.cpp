@@ -69,6 +69,9 @@ NlMsg build_route_request(int type, int flags, const PathRoute& route, std::uint
         rtnl_route_set_src(object.get(),
                            to_nl_addr(route.source.address(), route.source.length()).get());
     }
+    if (!route.preferred_source.is_unspecified()) {
+        rtnl_route_set_pref_src(object.get(), to_nl_addr(route.preferred_source, 128).get());
+    }
     if (!route.gateway.is_unspecified()) {
         rtnl_route_nh_set_gateway(nexthop, to_nl_addr(route.gateway, 128).get());
     }
@@ -104,6 +107,7 @@ std::vector<DumpedRoute> parse_route(nlmsghdr* hdr) {
     base.route.metric = rtnl_route_get_priority(raw);
     base.route.destination = to_prefix(rtnl_route_get_dst(raw));
     base.route.source = to_prefix(rtnl_route_get_src(raw));
+    base.route.preferred_source = to_address(rtnl_route_get_pref_src(raw));
     const int count = rtnl_route_get_nnexthops(raw);
     for (int i = 0; i < count; ++i) {
         rtnl_nexthop* nexthop = rtnl_route_nexthop_n(raw, i);

@@ -122,5 +122,46 @@ TEST(RouteMessage, DefaultRouteWithoutGatewayRoundTrips) {
     EXPECT_EQ(parsed[0].route, route);
 }
 
+// [[application]] rules (issue 17): the uid range travels in FRA_UID_RANGE
+// and a dump of it reads back equal, so the reconciler sees what it wrote.
+TEST(RuleMessage, UidRangeRuleRoundTrips) {
+    RuleSpec spec;
+    spec.priority = owned::application_rule_priority;
+    spec.table = owned::application_tables.first;
+    spec.protocol = owned::route_protocol;
+    spec.uids = UidRange{1000, 1002};
+    NlMsg msg = build_rule_request(RTM_NEWRULE, NLM_F_CREATE, spec);
+    const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->spec, spec);
+    EXPECT_TRUE(parsed->plain);
+}
+
+TEST(RuleMessage, UnreachableUidRangeRuleRoundTrips) {
+    RuleSpec spec;
+    spec.priority = owned::application_block_priority;
+    spec.protocol = owned::route_protocol;
+    spec.uids = UidRange{65534, 65534};
+    spec.unreachable = true;
+    NlMsg msg = build_rule_request(RTM_NEWRULE, NLM_F_CREATE, spec);
+    EXPECT_EQ(static_cast<const fib_rule_hdr*>(nlmsg_data(nlmsg_hdr(msg.get())))->action,
+              FR_ACT_UNREACHABLE);
+    const auto parsed = parse_rule(nlmsg_hdr(msg.get()));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->spec, spec);
+    EXPECT_TRUE(parsed->plain);
+}
+
+TEST(RouteMessage, PreferredSourceRoundTrips) {
+    const PathRoute route{
+        owned::application_tables.first,  Prefix{}, *Address::parse("fe80::b"), 3, 1024, Prefix{},
+        *Address::parse("2001:db8:b::10")};
+    NlMsg msg = build_route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, route,
+                                    owned::route_protocol);
+    const auto parsed = parse_route(nlmsg_hdr(msg.get()));
+    ASSERT_EQ(parsed.size(), 1U);
+    EXPECT_EQ(parsed[0].route, route);
+}
+
 }  // namespace
 }  // namespace multi6d

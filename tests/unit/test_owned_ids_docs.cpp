@@ -38,8 +38,13 @@ TEST(OwnedIdsDocs, ManPageStatesTheHeadersRanges) {
     const std::string protocol = std::to_string(owned::route_protocol);
     const std::string phrases[] = {
         "Routes: protocol " + protocol,
-        "Routing tables " + range_words(owned::path_tables) + ", one per path, and table " +
-            to_string(owned::unbound_table),
+        "Routing tables " + range_words(owned::path_tables) + ", one per path, tables " +
+            range_words(owned::application_tables) + ", one per *[[application]]*",
+        "and table " + to_string(owned::unbound_table) + ", the _unbound lookups_ table",
+        to_string(owned::application_rule_priority) +
+            " holds the applications' _uidrange U-V lookup TABLE_ rules",
+        to_string(owned::application_block_priority) +
+            " is its _uidrange U-V unreachable_ rule when it is blocked",
         "Routing rules with priorities " + range_words(owned::rule_priorities) + " and protocol " +
             protocol,
         to_string(owned::suppress_rule_priority) + " is _lookup main suppress\\_prefixlength 0_",

@@ -494,7 +494,13 @@ TEST(OwnedIds, KindsDoNotMix) {
     // The wire values are the block's numbers.
     EXPECT_EQ(owned::suppress_rule_priority.value, 6600U);
     EXPECT_EQ(owned::path_tables.first.value, 6601U);
-    EXPECT_EQ(owned::path_tables.last.value, 6854U);
+    EXPECT_EQ(owned::path_tables.last.value, 6822U);
+    // [[application]]s (issue 17): the top of the path range.
+    EXPECT_EQ(owned::application_tables.first.value, 6823U);
+    EXPECT_EQ(owned::application_tables.last.value, 6854U);
+    EXPECT_EQ(owned::path_rule_priorities.last.value, 6853U);
+    EXPECT_EQ(owned::application_rule_priority.value, 6854U);
+    EXPECT_EQ(owned::application_block_priority.value, 6601U);
     EXPECT_EQ(owned::unbound_table.value, 6855U);
     EXPECT_EQ(owned::unbound_rule_priority.value, 6855U);
     EXPECT_EQ(owned::route_protocol, 196);
