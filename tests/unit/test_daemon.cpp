@@ -245,10 +245,17 @@ TEST_F(DaemonTest, CountersFollowRasFailoverRecoveryAndRepairs) {
     EXPECT_GT(up.probes_sent, 0U);
     EXPECT_EQ(up.probes_lost, 0U);
     EXPECT_EQ(up.state_changes, 1U);  // unknown -> up
+    // Both paths start unknown and the probe schedule is jittered: when B's
+    // first reply comes before A's, B (up) ranks before A (still unknown)
+    // for a moment, so the count of start-up changes is 2 or 4. What
+    // follows is counted from here.
+    const std::uint64_t changes = counters().policy_changes;
+    EXPECT_TRUE(changes == 2U || changes == 4U) << changes;
+    EXPECT_EQ(counters().failovers, 0U);
 
     unreachable.insert(addr("fe80::a"));
     loop->advance(30s);
-    EXPECT_EQ(counters().policy_changes, 3U);
+    EXPECT_EQ(counters().policy_changes, changes + 1);
     EXPECT_EQ(counters().failovers, 1U);
     const PathCounters down = bus->hooks.path_counters(a);
     EXPECT_GT(down.probes_lost, 0U);
@@ -257,7 +264,7 @@ TEST_F(DaemonTest, CountersFollowRasFailoverRecoveryAndRepairs) {
 
     unreachable.clear();
     loop->advance(120s);
-    EXPECT_EQ(counters().policy_changes, 4U);  // back to A: a change, not a failover
+    EXPECT_EQ(counters().policy_changes, changes + 2);  // back to A: a change, not a failover
     EXPECT_EQ(counters().failovers, 1U);
     EXPECT_EQ(bus->hooks.path_counters(a).state_changes, 3U);
 
