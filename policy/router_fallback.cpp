@@ -67,4 +67,31 @@ std::vector<FallbackRouter> path_default_routers(const HostModel& model, int ifi
     return out;
 }
 
+std::vector<FallbackRouter> default_routers(const HostModel& model) {
+    struct Candidate {
+        int preference;
+        FallbackRouter router;
+    };
+    std::vector<Candidate> candidates;
+    for (const auto& [index, link] : model.links()) {
+        if (!link.up) {
+            continue;
+        }
+        for (const Router& r : link.routers) {
+            if (r.is_default_router()) {
+                candidates.push_back(
+                    Candidate{static_cast<int>(r.preference()), FallbackRouter{index, r.address}});
+            }
+        }
+    }
+    std::ranges::sort(candidates, {}, [](const Candidate& c) {
+        return std::tuple(-c.preference, c.router.router, c.router.ifindex);
+    });
+    std::vector<FallbackRouter> out;
+    for (const auto& c : candidates) {
+        out.push_back(c.router);
+    }
+    return out;
+}
+
 }  // namespace multi6d

@@ -56,4 +56,12 @@ std::vector<FallbackRouter> fallback_routers(const HostModel& model, int ifindex
 std::vector<FallbackRouter> path_default_routers(const HostModel& model, int ifindex,
                                                  const Prefix& prefix, const Address& router);
 
+// Every default router on a link that is up, in the order the kernel's own
+// default-router selection prefers them (RFC 4861 §6.3.6 with RFC 4191
+// §3.2 preferences): high preference first, then lower router address,
+// then lower ifindex. What unbound lookups use while multi6d trusts no
+// path for generic destinations (issue 13 item 2): the host then behaves
+// as it would without multi6d, not worse.
+std::vector<FallbackRouter> default_routers(const HostModel& model);
+
 }  // namespace multi6d

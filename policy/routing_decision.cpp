@@ -189,13 +189,24 @@ struct RioCandidate {
 // row, its destination via the router of the path whose source that row
 // makes RFC 6724 Rule 6 pick, plus ::/0 via the generic path when no row
 // covers ::/0. Longest match in the table then agrees with longest match in
-// the policy table for every destination. No generic path: no table, no
-// rule, so unbound lookups fall to main as without multi6d.
-void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& steered,
+// the policy table for every destination.
+//
+// Every path down (issue 13 item 2): the host must
+// do at least as well as the kernel alone. multi6d took over default-router
+// selection (accept_ra_defrtr = 0), so main holds no RA default: the table
+// gets ::/0 via every default router instead, best first at increasing
+// metrics (the kernel skips a router whose neighbour entry failed, as it
+// does with its own RA defaults), and no label row steers generic
+// destinations, so the RFC 6724 default labels pick the source. The rows
+// for path prefixes and RIOs keep their routes.
+void add_unbound_lookups(KernelState& state, const HostModel& model, bool every_path_down,
+                         const std::vector<SteeredRow>& steered,
                          const std::vector<SteeredRow>& generic) {
     const auto main_row = std::ranges::find_if(
         generic, [](const SteeredRow& g) { return g.row.prefix == generic_destinations(); });
-    if (main_row == generic.end()) {
+    if (main_row == generic.end() && !every_path_down) {
+        // No path at all, or none usable yet (tentative, deprecated):
+        // nothing of multi6d's in the way of main.
         return;
     }
     const auto route_via = [&](const Prefix& destination, const Placed& path) {
@@ -207,8 +218,14 @@ void add_unbound_lookups(KernelState& state, const std::vector<SteeredRow>& stee
         route_via(s.row.prefix, *s.path);
         default_covered = default_covered || s.row.prefix.length() == 0;
     }
-    if (!default_covered) {
+    if (!default_covered && main_row != generic.end()) {
         route_via(Prefix(), *main_row->path);
+    } else if (!default_covered) {
+        std::uint32_t metric = path_route_metric;
+        for (const FallbackRouter& r : default_routers(model)) {
+            state.routes.insert(
+                PathRoute{owned::unbound_table, Prefix(), r.router, r.ifindex, metric++, Prefix()});
+        }
     }
     state.rules.insert(SourceRule{owned::unbound_rule_priority, Prefix(), owned::unbound_table});
 }
@@ -329,7 +346,11 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
             steered.push_back({row, c.path});
         }
     }
-    add_unbound_lookups(state, steered, generic);
+    const bool every_path_down =
+        !placed.empty() && std::ranges::all_of(placed, [&](const Placed& p) {
+            return health_of(inputs, p.info->key) == PathHealth::Down;
+        });
+    add_unbound_lookups(state, model, every_path_down, steered, generic);
     return state;
 }
 

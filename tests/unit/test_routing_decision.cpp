@@ -466,14 +466,31 @@ TEST_F(Rule55Test, UnboundLookupsFollowTheGenericPathAcrossFailover) {
     expect_exits_agree(
         cut, {addr("2001:db8:77::1"), addr("2001:db8:0:6666::1"), addr("2001:db8:0:a020::5")});
 
-    // No usable path: no unbound rule and no unbound table; lookups fall to
-    // main as without multi6d. Source rules and RIO rows stay.
+    // Every path down (issue 13 item 2): the kernel's own behaviour, not
+    // worse. multi6d took over default-router selection, so main has no RA
+    // default any more: the unbound table holds ::/0 via every default
+    // router, by preference (A high, B low) at increasing metrics, and no
+    // label row steers generic destinations. Source rules, the path
+    // prefixes' and RIO rows and their routes stay. Before the fix the
+    // unbound rule and table were removed and unbound connections found no
+    // route ("no usable path (kernel defaults)" without the defaults).
     inputs.health[key_b()] = PathHealth::Down;
     const KernelState none = decide();
-    EXPECT_FALSE(has_unbound_rule(none));
-    EXPECT_TRUE(routes_in(none, owned::unbound_table).empty());
-    EXPECT_EQ(none.rules.size(), 2U);
+    ASSERT_TRUE(has_unbound_rule(none));
+    EXPECT_EQ(none.rules.size(), 3U);
+    EXPECT_EQ(std::ranges::count(none.labels, pfx("2000::/3"), &LabelRow::prefix), 0);
+    std::vector<std::pair<std::uint32_t, Address>> defaults;
+    for (const PathRoute& r : routes_in(none, owned::unbound_table)) {
+        if (r.destination.length() == 0) {
+            defaults.emplace_back(r.metric, r.gateway);
+        }
+    }
+    std::ranges::sort(defaults);
+    EXPECT_EQ(defaults, (std::vector<std::pair<std::uint32_t, Address>>{{1024, addr("fe80::a")},
+                                                                        {1025, addr("fe80::b")}}));
+    EXPECT_EQ(unbound_exit(none, addr("2001:db8:0:6666::1")), addr("fe80::b"));
     EXPECT_EQ(label_for(none, "2001:db8:0:6666::1"), label("2001:db8:0:b020::/64"));
+    EXPECT_EQ(path_routes(none), path_routes(s));
 
     inputs.health.clear();
     EXPECT_EQ(decide(), s);
