@@ -48,8 +48,8 @@
 //      (usable health, preferred address, non-deprecated PIO first, then the
 //      lowest; among usable ones Up before Unknown). When two routers
 //      advertise the same Q: higher RIO preference, then higher router
-//      preference, then lower router address, then lower ifindex. RIO rows are kept whatever the health:
-//      an ISP-specific destination is reachable only through that ISP.
+//      preference, then lower router address, then lower ifindex. RIO rows are kept whatever the
+//      health: an ISP-specific destination is reachable only through that ISP.
 //   A prefix has one row only: path rows win over generic rows (2000::/3
 //   and slices), which win over RIO rows for the same prefix.
 // - Unbound lookups (DESIGN.md §2): the kernel routes an unbound socket's
