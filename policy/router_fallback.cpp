@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 namespace multi6d {
 
@@ -12,18 +13,13 @@ bool is_ula(const Prefix& prefix) {
     return (prefix.address().bytes()[0] & 0xfe) == 0xfc && prefix.length() >= 7;
 }
 
-}  // namespace
-
-std::vector<FallbackRouter> fallback_routers(const HostModel& model, int ifindex,
-                                             const Prefix& prefix) {
-    std::vector<FallbackRouter> out;
-    if (is_ula(prefix)) {
-        return out;
-    }
+// Every default router (router lifetime > 0 or a live ::/0 RIO) on a link
+// that is up, in the order `key` gives: the one candidate list both
+// orders below sort.
+template <typename Key>
+std::vector<FallbackRouter> default_routers_by(const HostModel& model, Key key) {
     struct Candidate {
-        bool advertised;
-        int preference;
-        bool same_link;
+        decltype(key(0, std::declval<const Router&>())) order;
         FallbackRouter router;
     };
     std::vector<Candidate> candidates;
@@ -32,22 +28,31 @@ std::vector<FallbackRouter> fallback_routers(const HostModel& model, int ifindex
             continue;
         }
         for (const Router& r : link.routers) {
-            if (!r.is_default_router()) {
-                continue;
+            if (r.is_default_router()) {
+                candidates.push_back(Candidate{key(index, r), FallbackRouter{index, r.address}});
             }
-            candidates.push_back(Candidate{index == ifindex && r.find_prefix(prefix) != nullptr,
-                                           static_cast<int>(r.preference()), index == ifindex,
-                                           FallbackRouter{index, r.address}});
         }
     }
-    std::ranges::sort(candidates, {}, [](const Candidate& c) {
-        return std::tuple(!c.advertised, -c.preference, !c.same_link, c.router.router,
-                          c.router.ifindex);
-    });
+    std::ranges::sort(candidates, {}, &Candidate::order);
+    std::vector<FallbackRouter> out;
     for (const auto& c : candidates) {
         out.push_back(c.router);
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<FallbackRouter> fallback_routers(const HostModel& model, int ifindex,
+                                             const Prefix& prefix) {
+    if (is_ula(prefix)) {
+        return {};
+    }
+    return default_routers_by(model, [&](int index, const Router& r) {
+        const bool advertised = index == ifindex && r.find_prefix(prefix) != nullptr;
+        return std::tuple(!advertised, -static_cast<int>(r.preference()), index != ifindex,
+                          r.address, index);
+    });
 }
 
 std::vector<FallbackRouter> path_default_routers(const HostModel& model, int ifindex,
@@ -68,30 +73,9 @@ std::vector<FallbackRouter> path_default_routers(const HostModel& model, int ifi
 }
 
 std::vector<FallbackRouter> default_routers(const HostModel& model) {
-    struct Candidate {
-        int preference;
-        FallbackRouter router;
-    };
-    std::vector<Candidate> candidates;
-    for (const auto& [index, link] : model.links()) {
-        if (!link.up) {
-            continue;
-        }
-        for (const Router& r : link.routers) {
-            if (r.is_default_router()) {
-                candidates.push_back(
-                    Candidate{static_cast<int>(r.preference()), FallbackRouter{index, r.address}});
-            }
-        }
-    }
-    std::ranges::sort(candidates, {}, [](const Candidate& c) {
-        return std::tuple(-c.preference, c.router.router, c.router.ifindex);
+    return default_routers_by(model, [](int index, const Router& r) {
+        return std::tuple(-static_cast<int>(r.preference()), r.address, index);
     });
-    std::vector<FallbackRouter> out;
-    for (const auto& c : candidates) {
-        out.push_back(c.router);
-    }
-    return out;
 }
 
 }  // namespace multi6d
