@@ -37,11 +37,12 @@ GenericChoice generic_choice(const KernelState& state) {
 }
 
 Decision decide(const HostModel& model, const PathHealthView& health, const Config& config,
-                RoutingIds& ids) {
+                RoutingIds& ids, const KernelFeatures& kernel) {
     // The health of this decision's paths, read once from their owner and
     // handed to the pure parts by value.
     RoutingInputs inputs;
     inputs.set_config(config);
+    inputs.kernel = kernel;
     const std::vector<PathInfo> paths = find_paths(model);
     for (const PathInfo& path : paths) {
         inputs.health[path.key] = health.health(path.key);

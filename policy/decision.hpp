@@ -69,9 +69,10 @@ struct Decision {
 };
 
 // Reads health for the paths of find_paths(model) only; uplinks and
-// [balance] come from `config`. Updates `ids` as decide_routing() does.
+// [balance] come from `config`; `kernel` says what the running kernel can
+// hold. Updates `ids` as decide_routing() does.
 Decision decide(const HostModel& model, const PathHealthView& health, const Config& config,
-                RoutingIds& ids);
+                RoutingIds& ids, const KernelFeatures& kernel);
 
 // Which path the generic destinations use in `state` (its 2000::/3 row).
 GenericChoice generic_choice(const KernelState& state);

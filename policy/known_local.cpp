@@ -132,8 +132,8 @@ void add_known_local_labels(KernelState& state, const std::vector<Prefix>& known
         std::vector<PathRoute> mirrored;
         bool has_own = false;
         for (const PathRoute& route : state.routes) {
-            if (route.table != owned::unbound_table) {
-                continue;
+            if (route.table != owned::unbound_table || route.source.length() != 0) {
+                continue;  // Rule 5.5 routes (rule55_routes.hpp) are per source
             }
             has_own = has_own || route.destination == k;
             if (route.destination == source) {

@@ -8,6 +8,7 @@
 
 #include "load_balance.hpp"
 #include "router_fallback.hpp"
+#include "rule55_routes.hpp"
 
 namespace multi6d {
 
@@ -199,9 +200,14 @@ struct RioCandidate {
 // does with its own RA defaults), and no label row steers generic
 // destinations, so the RFC 6724 default labels pick the source. The rows
 // for path prefixes and RIOs keep their routes.
+//
+// With source-specific routes (KernelFeatures), the table also holds the
+// Rule 5.5 routes of every path (policy/rule55_routes.hpp): lookups with
+// source :: never match them, so they change nothing for today's kernels.
 void add_unbound_lookups(KernelState& state, const HostModel& model, bool every_path_down,
                          const std::vector<SteeredRow>& steered,
-                         const std::vector<SteeredRow>& generic) {
+                         const std::vector<SteeredRow>& generic,
+                         const std::vector<const PathInfo*>& rule55_paths) {
     const auto main_row = std::ranges::find_if(
         generic, [](const SteeredRow& g) { return g.row.prefix == generic_destinations(); });
     if (main_row == generic.end() && !every_path_down) {
@@ -226,6 +232,9 @@ void add_unbound_lookups(KernelState& state, const HostModel& model, bool every_
             state.routes.insert(
                 PathRoute{owned::unbound_table, Prefix(), r.router, r.ifindex, metric++, Prefix()});
         }
+    }
+    for (const PathRoute& route : rule55_routes(model, rule55_paths, owned::unbound_table)) {
+        state.routes.insert(route);
     }
     state.rules.insert(SourceRule{owned::unbound_rule_priority, Prefix(), owned::unbound_table});
 }
@@ -350,7 +359,13 @@ KernelState decide_routing(const HostModel& model, const RoutingInputs& inputs, 
         !placed.empty() && std::ranges::all_of(placed, [&](const Placed& p) {
             return health_of(inputs, p.info->key) == PathHealth::Down;
         });
-    add_unbound_lookups(state, model, every_path_down, steered, generic);
+    std::vector<const PathInfo*> rule55_paths;
+    if (inputs.kernel.source_specific_routes) {
+        for (const Placed* p : ordered) {
+            rule55_paths.push_back(p->info);
+        }
+    }
+    add_unbound_lookups(state, model, every_path_down, steered, generic, rule55_paths);
     return state;
 }
 

@@ -67,6 +67,9 @@
 //   that table and in the policy table then choose the same path for every
 //   destination, and both move together on failover. No generic path: no
 //   rule and no table (unbound lookups fall to main, as without multi6d).
+//   Where the kernel takes source-specific routes, the table also holds
+//   every path's `::/0 from P via R` and `Q from P via R`, the routes a
+//   kernel with RFC 6724 Rule 5.5 consults (policy/rule55_routes.hpp).
 // - Ids: table ids per path key and labels per prefix come from
 //   RoutingIds, kept by the daemon between calls so they do not churn
 //   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink
@@ -81,6 +84,7 @@
 
 #include "config.hpp"
 #include "host_model.hpp"
+#include "kernel_features.hpp"
 #include "kernel_state.hpp"
 #include "owned_ids.hpp"
 #include "path.hpp"
@@ -101,6 +105,8 @@ struct RoutingInputs {
     // later, so owned::application_block_priority stays free for its block
     // rule (policy/application_policy.hpp).
     bool reserve_application_block = false;
+    // What the running kernel can hold (policy/kernel_features.hpp).
+    KernelFeatures kernel;
 
     // Takes the uplinks, balance settings and reserve_application_block of
     // `config` (health stays).

@@ -62,6 +62,9 @@ void Daemon::start() {
     // loss with a persistent /run): remove them so state is rebuilt from
     // scratch, and put back the sysctls that run had changed.
     kernel_->remove_leftovers();
+    std::string features_report;
+    kernel_features_ = kernel_->probe_features(features_report);
+    log::info(features_report);
     reconciler_ = std::make_unique<Reconciler>(*kernel_);
     link_managers_ = std::make_unique<LinkManagers>(ports_.link_managers());
 

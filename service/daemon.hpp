@@ -101,6 +101,8 @@ class Daemon {
     EventLoop& loop_;
     HostModel model_;
     RoutingIds ids_;
+    // What the kernel can hold, probed once at start (policy/kernel_features.hpp).
+    KernelFeatures kernel_features_;
     Decision decision_;  // the last decide(): what is being applied
     std::unique_ptr<OwnedKernelPort> kernel_;
     std::unique_ptr<Reconciler> reconciler_;

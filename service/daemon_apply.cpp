@@ -38,7 +38,7 @@ void Daemon::reconcile() {
     }
     // RAs from unmanaged links never reach the model, so every path in it is
     // on a managed link.
-    decision_ = decide(model_, health(), config_, ids_);
+    decision_ = decide(model_, health(), config_, ids_, kernel_features_);
     apply_kernel(decision_.kernel);
     update_gai(decision_.gai);
     update_mptcp();

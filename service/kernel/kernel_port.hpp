@@ -3,6 +3,9 @@
 // of the reconciler substitute a recording fake here and nowhere else.
 #pragma once
 
+#include <string>
+
+#include "kernel_features.hpp"
 #include "kernel_state.hpp"
 
 namespace multi6d {
@@ -47,6 +50,10 @@ class KernelPort {
 class OwnedKernelPort : public KernelPort {
   public:
     virtual void remove_leftovers() = 0;
+    // What the running kernel can hold (policy/kernel_features.hpp), found
+    // by trying it in multi6d's own table; `report` gets one line for the
+    // log saying what was found and what it means.
+    virtual KernelFeatures probe_features(std::string& report) = 0;
 };
 
 }  // namespace multi6d

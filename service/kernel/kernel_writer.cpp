@@ -159,6 +159,24 @@ void KernelWriter::delete_route(const PathRoute& route) {
     run(msg.get(), what, {ESRCH, ENOENT});
 }
 
+bool KernelWriter::probe_source_routes(std::string& why) {
+    constexpr int loopback_ifindex = 1;  // LOOPBACK_IFINDEX in every namespace
+    const PathRoute probe{owned::unbound_table,
+                          *Prefix::parse("2001:db8:ffff:ffff::/64"),
+                          Address(),
+                          loopback_ifindex,
+                          1024,
+                          *Prefix::parse("2001:db8:ffff:fffe::/64")};
+    try {
+        add_route(probe);
+    } catch (const KernelError& e) {
+        why = e.what();
+        return false;
+    }
+    delete_route(probe);
+    return true;
+}
+
 // --- rules -----------------------------------------------------------------
 
 void KernelWriter::add_rule(const SourceRule& rule) {

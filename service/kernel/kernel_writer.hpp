@@ -66,6 +66,16 @@ class KernelWriter {
     // left alone.
     void delete_label(const LabelRow& row);
 
+    // --- what the kernel can hold -----------------------------------------
+    // Whether the kernel takes source-specific routes (RTA_SRC; built with
+    // CONFIG_IPV6_SUBTREES): adds a `from` route to a documentation prefix
+    // (RFC 3849) via lo in the unbound-lookups table and deletes it again.
+    // Only multi6d's table changes, for one netlink round trip, and nothing
+    // is ever sent to that prefix. Without subtrees the kernel refuses the
+    // add (EINVAL, "Specifying source address requires IPV6_SUBTREES to be
+    // enabled"); `why` then holds the kernel's reason.
+    bool probe_source_routes(std::string& why);
+
     // --- owned state -----------------------------------------------------
     // Reads back everything carrying an owned mark: IPv6 routes with
     // protocol 196 in any table, IPv6 rules in the priority range, label rows

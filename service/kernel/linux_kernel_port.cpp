@@ -180,4 +180,23 @@ void LinuxKernelPort::remove_leftovers() {
     userspace_ra_links_.clear();
 }
 
+KernelFeatures LinuxKernelPort::probe_features(std::string& report) {
+    KernelFeatures features;
+    std::string why;
+    features.source_specific_routes = writer_.probe_source_routes(why);
+    // Labels steer source selection on every kernel (RFC 6724 Rule 6); the
+    // Rule 5.5 routes are for a kernel that also consults them. Mainline
+    // has no Rule 5.5 and the posted series exposes no flag to test for, so
+    // what is reported is whether those routes can be held.
+    report = features.source_specific_routes
+                 ? "source selection: address labels steer (RFC 6724 Rule 6); the kernel takes "
+                   "source-specific routes (IPV6_SUBTREES), so table " +
+                       to_string(owned::unbound_table) +
+                       " also holds `from P` routes for kernels with RFC 6724 Rule 5.5"
+                 : "source selection: address labels steer (RFC 6724 Rule 6) alone; the kernel "
+                   "refuses source-specific routes (" +
+                       why + "), so no routes for RFC 6724 Rule 5.5 are written";
+    return features;
+}
+
 }  // namespace multi6d

@@ -39,6 +39,7 @@ class LinuxKernelPort final : public OwnedKernelPort {
     // restores every saved sysctl: the leftovers of an earlier run at start,
     // a final sweep at stop. Failures are logged; it carries on.
     void remove_leftovers() override;
+    KernelFeatures probe_features(std::string& report) override;
 
   private:
     bool kernel_processes_ras(const std::string& ifname) const;

@@ -59,6 +59,17 @@ for src in 2001:db8:a::10 2001:db8:b::10; do
     it_assert "10 of 10 connections bound to $src succeed" test "$(it_connect_ok "$out")" -eq 10
 done
 it_assert "the daemon is still running" it_pid_alive "$M6D_PID"
+# Issue 13 item 5: the routes a kernel with RFC 6724 Rule 5.5 consults, in
+# the table the lookup with source :: reaches (multi6d(8)), and the log line
+# saying what steers.
+unbound_table=$(lab_exec "$LAB" host ip -6 route show table 6855)
+echo "$unbound_table" | sed 's/^/  table 6855: /'
+it_assert "table 6855 holds default from 2001:db8:a::/64 via router A" \
+    grep -q "^default from 2001:db8:a::/64 via fe80::a " <<<"$unbound_table"
+it_assert "table 6855 holds default from 2001:db8:b::/64 via router B" \
+    grep -q "^default from 2001:db8:b::/64 via fe80::b " <<<"$unbound_table"
+it_assert "the log says what steers source selection" \
+    grep -q "source selection: address labels steer (RFC 6724 Rule 6); the kernel takes source-specific routes" "$M6D_LOG"
 
 it_log "3. SIGTERM restores the host"
 it_daemon_stop TERM

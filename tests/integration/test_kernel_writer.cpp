@@ -154,6 +154,16 @@ TEST_F(KernelWriterTest, SourceSpecificRouteRoundTrips) {
     EXPECT_TRUE(lines(must("ip -6 route show table 6603 proto 196")).empty());
 }
 
+// Issue 13 item 5: the probe for source-specific routes finds them on this
+// kernel (Debian's have CONFIG_IPV6_SUBTREES) and leaves nothing behind.
+TEST_F(KernelWriterTest, SourceRouteProbeFindsSubtreesAndLeavesNothing) {
+    std::string why;
+    EXPECT_TRUE(writer.probe_source_routes(why)) << why;
+    EXPECT_TRUE(why.empty());
+    EXPECT_TRUE(writer.dump_owned().empty());
+    EXPECT_TRUE(lines(must("ip -6 route show table 6855")).empty());
+}
+
 TEST_F(KernelWriterTest, DeleteRouteIsIdempotent) {
     const PathRoute route = default_route(6601, "fe80::a");
     writer.add_route(route);

@@ -83,6 +83,14 @@ class FakeKernel final : public OwnedKernelPort {
         s.managed_links = held.managed_links;
         return s;
     }
+    // What probe_features() reports: Debian's kernels take source-specific
+    // routes; a test of a kernel without IPV6_SUBTREES clears it.
+    KernelFeatures features{.source_specific_routes = true};
+    KernelFeatures probe_features(std::string& report) override {
+        report = features.source_specific_routes ? "fake kernel: source-specific routes"
+                                                 : "fake kernel: no source-specific routes";
+        return features;
+    }
     // Like the Linux port's sweep by mark; what it found is kept.
     void remove_leftovers() override {
         found_by_sweep.push_back(held);

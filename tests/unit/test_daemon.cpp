@@ -94,6 +94,7 @@ class DaemonTest : public ::testing::Test {
         ports.loop = std::move(fake_loop);
         ports.kernel = [this] {
             auto k = std::make_unique<FakeKernel>();
+            k->features.source_specific_routes = kernel_takes_source_routes;
             kernel = k.get();
             return k;
         };
@@ -157,6 +158,7 @@ class DaemonTest : public ::testing::Test {
     Config config;
     test::FakeLoop* loop = nullptr;
     FakeKernel* kernel = nullptr;
+    bool kernel_takes_source_routes = true;  // what the fake kernel's probe finds
     test::FakeRaSocket* ra = nullptr;
     test::FakeLinkWatcher* netlink = nullptr;
     test::FakeBus* bus = nullptr;
@@ -191,6 +193,39 @@ TEST_F(DaemonTest, RouterAdvertisementBecomesRulesRoutesAndLabels) {
     EXPECT_EQ(notified.back().rfind("STATUS=1 path(s); generic destinations: 2001:db8:a::/64", 0),
               0U)
         << notified.back();
+}
+
+// Issue 13 item 5: the unbound-lookups table holds the routes a kernel with
+// RFC 6724 Rule 5.5 consults exactly when the kernel's probe says it takes
+// source-specific routes; without them everything else is the same.
+std::set<PathRoute> source_specific_routes(const KernelState& k) {
+    std::set<PathRoute> out;
+    for (const PathRoute& r : k.routes) {
+        if (r.source.length() != 0) {
+            out.insert(r);
+        }
+    }
+    return out;
+}
+
+TEST_F(DaemonTest, Rule55RoutesWhereTheKernelTakesSourceSpecificRoutes) {
+    start();
+    two_paths();
+    const std::set<PathRoute> expected{
+        PathRoute{owned::unbound_table, Prefix(), addr("fe80::a"), eth0, 1024,
+                  pfx("2001:db8:a::/64")},
+        PathRoute{owned::unbound_table, Prefix(), addr("fe80::b"), eth1, 1024,
+                  pfx("2001:db8:b::/64")},
+    };
+    EXPECT_EQ(source_specific_routes(kernel->held), expected);
+}
+
+TEST_F(DaemonTest, NoRule55RoutesWhereTheKernelRefusesThem) {
+    kernel_takes_source_routes = false;
+    start();
+    two_paths();
+    EXPECT_TRUE(source_specific_routes(kernel->held).empty());
+    EXPECT_TRUE(kernel->generic_label().has_value());
 }
 
 TEST_F(DaemonTest, RaFromAnUnmanagedLinkIsIgnored) {

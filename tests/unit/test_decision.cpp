@@ -31,12 +31,13 @@ class DecisionTest : public ::testing::Test {
     }
     static PathKey key_a() { return {eth0, pfx("2001:db8:a::/64"), addr("fe80::a")}; }
     static PathKey key_b() { return {eth1, pfx("2001:db8:b::/64"), addr("fe80::b")}; }
-    Decision run() { return decide(model, health, config, ids); }
+    Decision run() { return decide(model, health, config, ids, kernel); }
 
     HostModel model;
     FixedPathHealth health;
     Config config;
     RoutingIds ids;
+    KernelFeatures kernel;  // no source-specific routes (test_rule55_routes.cpp has them)
 };
 
 TEST_F(DecisionTest, KernelStateIsTheRoutingDecision) {
@@ -87,7 +88,7 @@ TEST_F(DecisionTest, OneDegradedPathIsNotIpv6Down) {
 
 TEST_F(DecisionTest, NoPathIsNotIpv6Down) {
     HostModel empty;
-    const Decision d = decide(empty, health, config, ids);
+    const Decision d = decide(empty, health, config, ids, kernel);
     EXPECT_FALSE(d.ipv6_down);
     EXPECT_EQ(d.kernel, KernelState{});
     EXPECT_FALSE(d.generic.label.has_value());

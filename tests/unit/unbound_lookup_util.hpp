@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "kernel_state.hpp"
@@ -17,14 +18,24 @@
 
 namespace multi6d::test {
 
-// Longest match among the routes of `table`, then the lowest metric (every
-// neighbour reachable); its gateway.
-inline std::optional<Address> table_exit(const KernelState& s, TableId table, const Address& d) {
+// Longest match among the routes of `table` for a packet from `source`
+// (:: = the lookup with source ::, which no source-specific route matches),
+// then the longest source (the kernel looks in a destination's source
+// subtree first), then the lowest metric (every neighbour reachable); its
+// gateway.
+inline std::optional<Address> table_exit(const KernelState& s, TableId table, const Address& d,
+                                         const Address& source = Address()) {
+    const auto source_matches = [&](const PathRoute& r) {
+        return r.source.length() == 0 || (!source.is_unspecified() && r.source.contains(source));
+    };
+    const auto rank = [](const PathRoute& r) {
+        return std::tuple(-static_cast<int>(r.destination.length()),
+                          -static_cast<int>(r.source.length()), r.metric);
+    };
     const PathRoute* best = nullptr;
     for (const auto& r : s.routes) {
-        if (r.table == table && r.destination.contains(d) &&
-            (best == nullptr || r.destination.length() > best->destination.length() ||
-             (r.destination.length() == best->destination.length() && r.metric < best->metric))) {
+        if (r.table == table && r.destination.contains(d) && source_matches(r) &&
+            (best == nullptr || rank(r) < rank(*best))) {
             best = &r;
         }
     }
@@ -58,7 +69,7 @@ inline std::optional<Address> sourced_exit(const KernelState& s, const Address& 
             !s.labels.contains(LabelRow{rule.source, label->label})) {
             continue;
         }
-        if (auto exit = table_exit(s, rule.table, d)) {
+        if (auto exit = table_exit(s, rule.table, d, rule.source.address())) {
             return exit;
         }
     }
