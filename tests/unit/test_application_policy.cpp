@@ -49,7 +49,7 @@ class ApplicationPolicyTest : public ::testing::Test {
     }
     static PathKey key_a() { return {eth0, pfx("2001:db8:a::/64"), addr("fe80::a")}; }
     static PathKey key_b() { return {eth1, pfx("2001:db8:b::/64"), addr("fe80::b")}; }
-    Decision run() { return decide(model, health, config, ids); }
+    Decision run() { return decide(model, health, config, ids, KernelFeatures{}); }
 
     static SourceRule app_rule(TableId table) {
         return SourceRule{owned::application_rule_priority, Prefix(), table,
