@@ -202,7 +202,7 @@ struct RioCandidate {
 // for path prefixes and RIOs keep their routes.
 //
 // With source-specific routes (KernelFeatures), the table also holds the
-// Rule 5.5 routes of every path (policy/rule55_routes.hpp): lookups with
+// Rule 5.5 defaults of every path (policy/rule55_routes.hpp): lookups with
 // source :: never match them, so they change nothing for today's kernels.
 void add_unbound_lookups(KernelState& state, const HostModel& model, bool every_path_down,
                          const std::vector<SteeredRow>& steered,
@@ -233,7 +233,7 @@ void add_unbound_lookups(KernelState& state, const HostModel& model, bool every_
                 PathRoute{owned::unbound_table, Prefix(), r.router, r.ifindex, metric++, Prefix()});
         }
     }
-    for (const PathRoute& route : rule55_routes(model, rule55_paths, owned::unbound_table)) {
+    for (const PathRoute& route : rule55_routes(rule55_paths, owned::unbound_table)) {
         state.routes.insert(route);
     }
     state.rules.insert(SourceRule{owned::unbound_rule_priority, Prefix(), owned::unbound_table});

@@ -68,8 +68,8 @@
 //   destination, and both move together on failover. No generic path: no
 //   rule and no table (unbound lookups fall to main, as without multi6d).
 //   Where the kernel takes source-specific routes, the table also holds
-//   every path's `::/0 from P via R` and `Q from P via R`, the routes a
-//   kernel with RFC 6724 Rule 5.5 consults (policy/rule55_routes.hpp).
+//   every path's `::/0 from P via R`, the routes a kernel with RFC 6724
+//   Rule 5.5 consults (policy/rule55_routes.hpp).
 // - Ids: table ids per path key and labels per prefix come from
 //   RoutingIds, kept by the daemon between calls so they do not churn
 //   (policy/owned_ids.hpp); so do the slices' owners, so that an uplink

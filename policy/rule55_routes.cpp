@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
 
 namespace multi6d {
 
@@ -10,31 +9,18 @@ namespace {
 constexpr std::uint32_t first_metric = 1024;  // IP6_RT_PRIO_USER, as in the path tables
 }
 
-std::vector<PathRoute> rule55_routes(const HostModel& model,
-                                     const std::vector<const PathInfo*>& paths, TableId table) {
+std::vector<PathRoute> rule55_routes(const std::vector<const PathInfo*>& paths, TableId table) {
     std::vector<PathRoute> routes;
-    // Next metric per (destination, source): one per router of the prefix.
-    std::map<std::pair<Prefix, Prefix>, std::uint32_t> next_metric;
-    const auto add = [&](const Prefix& destination, const PathKey& key) {
-        auto [it, fresh] = next_metric.try_emplace({destination, key.prefix}, first_metric);
-        routes.push_back(
-            PathRoute{table, destination, key.router, key.ifindex, it->second++, key.prefix});
-    };
+    // Next metric per source prefix: one per router of the prefix.
+    std::map<Prefix, std::uint32_t> next_metric;
     for (const PathInfo* path : paths) {
-        const PathKey& key = path->key;
-        const Link* link = model.link(key.ifindex);
-        const Router* router = link == nullptr ? nullptr : link->find_router(key.router);
-        if (router == nullptr) {
+        if (!path->default_router) {
             continue;
         }
-        if (path->default_router) {
-            add(Prefix(), key);
-        }
-        for (const auto& rio : router->routes) {
-            if (rio.prefix.length() != 0) {  // a ::/0 RIO is the default above
-                add(rio.prefix, key);
-            }
-        }
+        const PathKey& key = path->key;
+        auto it = next_metric.try_emplace(key.prefix, first_metric).first;
+        routes.push_back(
+            PathRoute{table, Prefix(), key.router, key.ifindex, it->second++, key.prefix});
     }
     return routes;
 }
