@@ -103,26 +103,29 @@ it_assert "the log has A's change with the neighbour reason" \
     grep -q "path eth0/2001:db8:a::/64/fe80::a: down (neighbour entry of router fe80::a failed" "$M6D_LOG"
 
 it_log "3. A's next RA makes the entry STALE again; A stays down through the cycle"
-# Until the kernel has reported fe80::a FAILED once more (after an RA gave
-# it a link-layer address again: STALE or DELAY), at most 30 s; A's path
-# must be down at every look meanwhile.
-failed1=$(events FAILED)
+# Until the kernel has re-learnt fe80::a from an RA (STALE or DELAY) after
+# the FAILED of step 2 and then reported it FAILED again, at most 30 s; A's
+# path must be down at every look meanwhile. (Without an RA between, a
+# FAILED can follow a FAILED: the next traffic starts a new resolution,
+# INCOMPLETE, which the kernel does not report.)
+# cycled: "1" once that happened.
+cycled() {
+    awk -v n=$((failed0 + 1)) '/fe80::a dev eth0 / {
+        if ($NF == "FAILED") { f++; if (relearnt) done = 1 }
+        else if (f >= n && ($NF == "STALE" || $NF == "DELAY")) relearnt = 1
+    } END { print done + 0 }' "$NEIGH_LOG"
+}
 looks=0
 deadline=$(($(it_now_ms) + 30000))
-while ! more_events FAILED "$failed1"; do
-    (($(it_now_ms) < deadline)) || it_fail "no new FAILED within 30 s; events: $(timeline | tail -5)"
+while [[ $(cycled) != 1 ]]; do
+    (($(it_now_ms) < deadline)) || it_fail "no re-learn and new FAILED within 30 s; events: $(timeline | tail -5)"
     s=$(state_of fe80::a)
     looks=$((looks + 1))
     [[ $s == down ]] || it_fail "A's path is '$s' after the kernel's entry went $(timeline | tail -1)"
     sleep 0.1
 done
-# STALE or DELAY events of fe80::a after the first FAILED of step 2.
-relearnt=$(awk -v n=$((failed0 + 1)) '/fe80::a dev eth0 / {
-        if ($NF == "FAILED") f++; else if (f >= n && ($NF == "STALE" || $NF == "DELAY")) c++
-    } END { print c + 0 }' "$NEIGH_LOG")
-echo "  entry re-learnt from an RA $relearnt time(s) before failing again; A down at all $looks looks"
+echo "  entry re-learnt from an RA and failed again; A down at all $looks looks"
 timeline | tail -4
-it_assert "the entry left FAILED (STALE or DELAY) before it failed again" test "$relearnt" -ge 1
 it_assert "new unbound connections still use B's source" uses "$ADDR_B"
 
 it_log "4. multi6d restarted while A's entry is FAILED"
