@@ -8,6 +8,8 @@ std::string_view neighbour_state_name(NeighbourState state) {
             return "unknown";
         case NeighbourState::Incomplete:
             return "incomplete";
+        case NeighbourState::Unconfirmed:
+            return "unconfirmed";
         case NeighbourState::Reachable:
             return "reachable";
         case NeighbourState::Failed:
@@ -16,18 +18,36 @@ std::string_view neighbour_state_name(NeighbourState state) {
     return "unknown";
 }
 
+namespace {
+
+// The kernel has a link-layer address for the router and sends to it.
+bool has_link_layer(NeighbourState s) {
+    return s == NeighbourState::Reachable || s == NeighbourState::Unconfirmed;
+}
+
+}  // namespace
+
 bool NeighbourEvidence::set(int ifindex, const Address& router, NeighbourState state,
                             TimePoint now) {
-    Entry& e = entries_[{ifindex, router}];
-    if (state == NeighbourState::Incomplete && e.state == NeighbourState::Failed) {
-        return false;  // a new resolution attempt of a failed entry: still failed
+    const auto key = std::make_pair(ifindex, router);
+    const auto it = entries_.find(key);
+    const NeighbourState before = it == entries_.end() ? NeighbourState::Unknown : it->second.state;
+    if (state == NeighbourState::Unknown) {  // the kernel deleted its entry
+        if (it != entries_.end()) {
+            entries_.erase(it);
+        }
+        return before == NeighbourState::Failed;
     }
-    if (e.state == state) {
+    if (before == NeighbourState::Failed &&
+        (state == NeighbourState::Incomplete || state == NeighbourState::Unconfirmed)) {
+        return false;  // an RA or a new solicitation of a failed router: still failed
+    }
+    if (before == state) {
         return false;
     }
-    const bool was_failed = e.state == NeighbourState::Failed;
-    e = Entry{state, now};
-    return was_failed || state == NeighbourState::Failed || state == NeighbourState::Reachable;
+    entries_[key] = Entry{state, now};
+    return before == NeighbourState::Failed || state == NeighbourState::Failed ||
+           (has_link_layer(state) && !has_link_layer(before));
 }
 
 NeighbourState NeighbourEvidence::state(int ifindex, const Address& router) const {
@@ -38,10 +58,6 @@ NeighbourState NeighbourEvidence::state(int ifindex, const Address& router) cons
 TimePoint NeighbourEvidence::since(int ifindex, const Address& router) const {
     const auto it = entries_.find({ifindex, router});
     return it == entries_.end() ? TimePoint{} : it->second.since;
-}
-
-void NeighbourEvidence::retain(const std::set<std::pair<int, Address>>& keep) {
-    std::erase_if(entries_, [&](const auto& entry) { return !keep.contains(entry.first); });
 }
 
 }  // namespace multi6d

@@ -47,7 +47,11 @@ PathVerdict path_verdict(const PathMonitor& monitor, const std::string& monitor_
                              ? "no probe answered yet"
                              : "no probe answered, but no evidence the path is down (the "
                                "router may ignore echo)";
-    if (neighbour == NeighbourState::Reachable) {
+    // Unconfirmed as well: the entry moves between REACHABLE and STALE with
+    // every NUD cycle, and a reason that followed it would be a log line
+    // each time (the router answered a solicitation at least once, or sent
+    // an RA with its link-layer address).
+    if (neighbour == NeighbourState::Reachable || neighbour == NeighbourState::Unconfirmed) {
         reason += "; router " + router.to_string() + " is reachable as a neighbour";
     }
     return {PathHealth::Unknown, reason};

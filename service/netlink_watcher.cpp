@@ -85,8 +85,11 @@ void NetlinkWatcher::dump() {
         int family;
         const char* what;
     };
+    // Neighbours last: a router's entry may exist (STALE from its RA, or
+    // FAILED) long before multi6d starts, and events report only changes.
     for (const Request& req : {Request{RTM_GETLINK, AF_UNSPEC, "links"},
-                               Request{RTM_GETADDR, AF_INET6, "IPv6 addresses"}}) {
+                               Request{RTM_GETADDR, AF_INET6, "IPv6 addresses"},
+                               Request{RTM_GETNEIGH, AF_INET6, "IPv6 neighbours"}}) {
         if (const int r = nl_rtgen_request(requests_, req.type, req.family, NLM_F_DUMP); r < 0) {
             fail(std::string("request dump of ") + req.what, r);
         }
@@ -98,21 +101,35 @@ void NetlinkWatcher::dump() {
 
 void NetlinkWatcher::resynchronise() {
     log::warning(
-        "rtnetlink: events were lost (receive buffer overrun); re-reading all links "
-        "and addresses");
+        "rtnetlink: events were lost (receive buffer overrun); re-reading all links, "
+        "addresses and neighbours");
     std::set<int> seen_links;
     std::set<std::pair<int, Address>> seen_addresses;
+    std::set<std::pair<int, Address>> seen_neighbours;
     seen_links_ = &seen_links;
     seen_addresses_ = &seen_addresses;
+    seen_neighbours_ = &seen_neighbours;
     try {
         dump();
     } catch (...) {
         seen_links_ = nullptr;
         seen_addresses_ = nullptr;
+        seen_neighbours_ = nullptr;
         throw;
     }
     seen_links_ = nullptr;
     seen_addresses_ = nullptr;
+    seen_neighbours_ = nullptr;
+    // A neighbour entry deleted while events were lost: as its RTM_DELNEIGH.
+    for (auto it = neighbours_.begin(); it != neighbours_.end();) {
+        if (seen_neighbours.count(*it) == 0 && handlers_.neighbour_changed) {
+            const auto [ifindex, address] = *it;
+            it = neighbours_.erase(it);
+            handlers_.neighbour_changed(ifindex, address, NeighbourState::Unknown);
+        } else {
+            ++it;
+        }
+    }
     for (auto it = addresses_.begin(); it != addresses_.end();) {
         if (seen_addresses.count(*it) == 0) {
             const auto [ifindex, address] = *it;
@@ -195,17 +212,26 @@ void NetlinkWatcher::on_neighbour_message(nlmsghdr* hdr) {
     // RFC 4861 §7.3.2 states as the kernel names them (NUD_*).
     NeighbourState state = NeighbourState::Unknown;
     if (hdr->nlmsg_type == RTM_NEWNEIGH) {
-        constexpr unsigned usable =
-            NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
         if ((ndm->ndm_state & NUD_FAILED) != 0) {
             state = NeighbourState::Failed;
         } else if ((ndm->ndm_state & NUD_INCOMPLETE) != 0) {
             state = NeighbourState::Incomplete;
-        } else if ((ndm->ndm_state & usable) != 0) {
+        } else if ((ndm->ndm_state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) != 0) {
             state = NeighbourState::Reachable;
+        } else if ((ndm->ndm_state & (NUD_STALE | NUD_DELAY | NUD_PROBE)) != 0) {
+            state = NeighbourState::Unconfirmed;
         }
     }
-    handlers_.neighbour_changed(ndm->ndm_ifindex, *destination, state);
+    const auto key = std::make_pair(static_cast<int>(ndm->ndm_ifindex), *destination);
+    if (state == NeighbourState::Unknown) {
+        neighbours_.erase(key);
+    } else {
+        neighbours_.insert(key);
+        if (seen_neighbours_ != nullptr) {
+            seen_neighbours_->insert(key);
+        }
+    }
+    handlers_.neighbour_changed(key.first, key.second, state);
 }
 
 void NetlinkWatcher::on_routing_message(nlmsghdr* hdr) {

@@ -1,5 +1,5 @@
 // Follows links, IPv6 addresses and the neighbour entries of link-local
-// IPv6 addresses (RTNLGRP_NEIGH) over rtnetlink and reports them to the
+// IPv6 addresses (RTNLGRP_NEIGH, and an RTM_GETNEIGH dump) over rtnetlink and reports them to the
 // daemon; also says when IPv6 rules or routes that carry multi6d's marks
 // change (RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE: every table). Subscribes first and dumps second so
 // nothing falls between (as mptcpd's network monitor does); a receive-buffer overrun (ENOBUFS)
@@ -64,7 +64,8 @@ struct NetlinkHandlers {
 class LinkWatcher {
   public:
     virtual ~LinkWatcher() = default;
-    // Subscribes, then reports every link and address (synchronously);
+    // Subscribes, then reports every link, address and link-local neighbour
+    // entry (synchronously);
     // afterwards reports changes from the loop.
     virtual void start() = 0;
 };
@@ -76,7 +77,8 @@ class NetlinkWatcher final : public LinkWatcher {
     NetlinkWatcher(const NetlinkWatcher&) = delete;
     NetlinkWatcher& operator=(const NetlinkWatcher&) = delete;
 
-    // Subscribes, then dumps links and addresses (reported synchronously).
+    // Subscribes, then dumps links, addresses and neighbours (reported
+    // synchronously).
     void start() override;
 
   private:
@@ -98,8 +100,10 @@ class NetlinkWatcher final : public LinkWatcher {
     // What was reported, so a resynchronisation can report what vanished.
     std::set<int> links_;
     std::set<std::pair<int, Address>> addresses_;
+    std::set<std::pair<int, Address>> neighbours_;  // link-local, not deleted
     std::set<int>* seen_links_ = nullptr;
     std::set<std::pair<int, Address>>* seen_addresses_ = nullptr;
+    std::set<std::pair<int, Address>>* seen_neighbours_ = nullptr;
 };
 
 }  // namespace multi6d

@@ -113,30 +113,27 @@ void PathSupervisor::update(const HostModel& model) {
             }
         }
     }
-    std::set<std::pair<int, Address>> routers;
     for (auto it = paths_.begin(); it != paths_.end();) {
         if (present.count(it->first) == 0) {
             prober_->forget(it->first);
             it = paths_.erase(it);
         } else {
-            routers.emplace(it->first.ifindex, it->first.router);
             ++it;
         }
     }
-    neighbours_.retain(routers);
     for (auto& [key, path] : paths_) {
-        judge(key, path, now);  // a new path may be through a failed neighbour
+        // A new path may be through a router whose entry failed before its
+        // first RA was read (the start-up dump reported it).
+        judge(key, path, now);
     }
     rearm();
 }
 
 void PathSupervisor::on_neighbour(int ifindex, const Address& router, NeighbourState state) {
     const TimePoint now = loop_.now();
-    bool known = false;
-    for (const auto& [key, path] : paths_) {
-        known = known || (key.ifindex == ifindex && key.router == router);
-    }
-    if (!known || !neighbours_.set(ifindex, router, state, now)) {
+    // Kept for every link-local neighbour, router or not yet: the start-up
+    // dump comes before the first RA is read.
+    if (!neighbours_.set(ifindex, router, state, now)) {
         return;
     }
     for (auto& [key, path] : paths_) {

@@ -10,6 +10,15 @@
 #  3. A is a default router again and B sends lifetime 0 while still
 #     advertising its RIO: the RIO subnet is still reached via B with B's
 #     source (B's path keeps its specific route), everything else via A.
+#  4. B, still no default router, withdraws its RIO (route lifetime 0,
+#     RFC 4191 §3.1): only that route goes. The RIO subnet is then reached
+#     like any other destination, via A with A's source, 20 of 20; B's
+#     label row for it is gone; generic connections are untouched; both
+#     prefixes keep their rules. B's address, still valid, keeps a route
+#     (RFC 8028 §3.2 fallback via A, the only default router): with A's
+#     ingress filter off (an ISP that carries the customer's other prefix)
+#     connections bound to it succeed via A. Before issue 13 item 3 B's rule
+#     led to an empty table: "Network is unreachable" from B's address.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -28,14 +37,7 @@ it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64
 has_rio_label() { lab_exec "$LAB" host ip addrlabel list | grep -q "^prefix 2001:db8:fe::/64 "; }
 it_assert "multi6d gave the RIO destination a label row" it_poll 5000 has_rio_label
 
-# measure DST N: N unbound connections to DST; prints "ok src a_syn b_syn".
-measure() {
-    local dst=$1 n=$2 a0 b0 out
-    a0=$(lab_counter "$LAB" a syn)
-    b0=$(lab_counter "$LAB" b syn)
-    out=$(lab_exec "$LAB" host "$M6_CONNECT" -n "$n" -t 1000 "$dst" "$PORT" || true)
-    echo "$(it_connect_ok "$out") $(grep -o 'src=[^ ]*' <<<"$out" | sort -u | tr '\n' ' ')$(($(lab_counter "$LAB" a syn) - a0)) $(($(lab_counter "$LAB" b syn) - b0))"
-}
+measure() { it_measure "$1" "$PORT" "${@:2}"; }
 
 it_log "1. RIO destination via B, everything else via A"
 read -r ok src a_syn b_syn <<<"$(measure "$RIO_SERVER" 20)"
@@ -53,12 +55,7 @@ it_assert "their SYNs left via router A only (A=$a_syn, B=$b_syn)" test "$a_syn"
 it_log "2. router A sends router lifetime 0"
 t0=$(date +%s%N)
 lab_set "$LAB" a lifetime=0
-# uses SRC: a new unbound connection to the generic server succeeds from SRC.
-uses() {
-    local out
-    out=$(lab_exec "$LAB" host "$M6_CONNECT" -n 1 -t 200 "$GENERIC" "$PORT" || true)
-    grep -q "result=ok src=$1 " <<<"$out"
-}
+uses() { it_uses "$1" "$GENERIC" "$PORT"; }
 it_assert "within 1 s a new unbound connection succeeds with B's source" \
     it_poll 1000 uses 2001:db8:b::10
 echo "  switched to router B after $((($(date +%s%N) - t0) / 1000000)) ms"
@@ -83,4 +80,33 @@ echo "  to $GENERIC: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
 it_assert "20 of 20 connections to the generic server succeed" test "$ok" -eq 20
 it_assert "all of them used A's source (B is no default router)" test "$src" = "src=2001:db8:a::10"
 it_assert "their SYNs left via router A only (A=$a_syn, B=$b_syn)" test "$a_syn" -ge 20 -a "$b_syn" -eq 0
+
+it_log "4. B (no default router) withdraws its RIO: route lifetime 0"
+t0=$(it_now_ms)
+lab_set "$LAB" b rio=2001:db8:fe::/64@medium@0
+no_rio_label() { ! lab_exec "$LAB" host ip addrlabel list | grep -q "^prefix 2001:db8:fe::/64 "; }
+rio_via_a() { it_uses 2001:db8:a::10 "$RIO_SERVER" "$PORT"; }
+it_assert "within 2 s new connections to the withdrawn subnet succeed with A's source" \
+    it_poll 2000 rio_via_a
+echo "  withdrawn subnet reached via A after $(($(it_now_ms) - t0)) ms"
+it_assert "B's label row for the withdrawn subnet is gone" it_poll 2000 no_rio_label
+read -r ok src a_syn b_syn <<<"$(measure "$RIO_SERVER" 20)"
+echo "  to $RIO_SERVER: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
+it_assert "20 of 20 connections to the withdrawn subnet succeed" test "$ok" -eq 20
+it_assert "all of them used A's source" test "$src" = "src=2001:db8:a::10"
+it_assert "their SYNs left via router A only (A=$a_syn, B=$b_syn)" test "$a_syn" -ge 20 -a "$b_syn" -eq 0
+read -r ok src a_syn b_syn <<<"$(measure "$GENERIC" 20)"
+echo "  to $GENERIC: ok=$ok $src SYNs via A=$a_syn via B=$b_syn"
+it_assert "20 of 20 connections to the generic server still succeed" test "$ok" -eq 20
+it_assert "all of them used A's source" test "$src" = "src=2001:db8:a::10"
+it_assert "A's address still routes via A" it_route_via "$GENERIC" 2001:db8:a::10 fe80::a
+it_assert "both prefixes keep their source rules, and the generic label row stays" \
+    it_daemon_has_paths 2001:db8:a::/64 2001:db8:b::/64
+echo "  route from B's address: $(lab_exec "$LAB" host ip -6 route get "$GENERIC" from 2001:db8:b::10 2>&1 | head -1)"
+it_assert "B's address routes via A (RFC 8028 fallback)" it_route_via "$GENERIC" 2001:db8:b::10 fe80::a
+lab_set "$LAB" a filter=off
+read -r ok src a_syn b_syn <<<"$(measure "$GENERIC" 20 -b 2001:db8:b::10)"
+echo "  bound to B's address: ok=$ok SYNs via A=$a_syn via B=$b_syn"
+it_assert "20 of 20 connections from B's address succeed via A" \
+    test "$ok" -eq 20 -a "$a_syn" -ge 20 -a "$b_syn" -eq 0
 it_daemon_stop TERM

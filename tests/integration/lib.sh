@@ -140,3 +140,43 @@ it_daemon_wait_paths() {
 
 # it_connect_ok OUTPUT: number of successful attempts in m6-connect output.
 it_connect_ok() { sed -n 's/^connect: ok=\([0-9]*\) fail=.*/\1/p' <<<"$1"; }
+
+# ---- what the host's connections do (routers a and b of the lab) ----
+
+it_now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# it_measure DST PORT N [m6-connect options...]: N new connections to
+# DST:PORT from the host; prints "OK SOURCES A_SYN B_SYN": how many
+# succeeded, the sources used ("src=..." words, sorted, space-separated) and
+# the TCP SYNs that reached routers a and b meanwhile (which exit the host
+# chose).
+it_measure() {
+    local dst=$1 port=$2 n=$3 a0 b0 out
+    shift 3
+    a0=$(lab_counter "$LAB" a syn)
+    b0=$(lab_counter "$LAB" b syn)
+    out=$(lab_exec "$LAB" host "$M6_CONNECT" -n "$n" -t 1000 "$@" "$dst" "$port" || true)
+    echo "$(it_connect_ok "$out") $(grep -o 'src=[^ ]*' <<<"$out" | sort -u | tr '\n' ' ')$(($(lab_counter "$LAB" a syn) - a0)) $(($(lab_counter "$LAB" b syn) - b0))"
+}
+
+# it_uses SRC DST PORT: one new unbound connection to DST:PORT succeeds
+# (within 200 ms) from SRC.
+it_uses() {
+    local out
+    out=$(lab_exec "$LAB" host "$M6_CONNECT" -n 1 -t 200 "$2" "$3" || true)
+    grep -q "result=ok src=$1 " <<<"$out"
+}
+
+# it_route_via DST SRC ROUTER: the host's route to DST from SRC goes via
+# ROUTER (`ip -6 route get DST from SRC`).
+it_route_via() {
+    grep -q "via $3 " <<<"$(lab_exec "$LAB" host ip -6 route get "$1" from "$2" 2>&1)"
+}
+
+# it_neighbour_state ROUTER: the host's kernel neighbour state of ROUTER on
+# eth0 (REACHABLE, STALE, FAILED, ...; "none" without an entry).
+it_neighbour_state() {
+    local state
+    state=$(lab_exec "$LAB" host ip -6 neigh show "$1" dev eth0 2>/dev/null | awk '{ print $NF }')
+    echo "${state:-none}"
+}

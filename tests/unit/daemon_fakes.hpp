@@ -158,9 +158,15 @@ class FakeRaSocket final : public RaSocket {
     Packet current_;
 };
 
-// rtnetlink: links and addresses the test announces; start() "dumps" them.
+// rtnetlink: links, addresses and neighbour entries the test announces;
+// start() "dumps" them, in the real watcher's order.
 class FakeLinkWatcher final : public LinkWatcher {
   public:
+    struct Neighbour {
+        int ifindex = 0;
+        Address address;
+        NeighbourState state = NeighbourState::Unknown;
+    };
     explicit FakeLinkWatcher(NetlinkHandlers h) : handlers(std::move(h)) {}
     void start() override {
         for (const auto& link : links) {
@@ -169,10 +175,14 @@ class FakeLinkWatcher final : public LinkWatcher {
         for (const auto& address : addresses) {
             handlers.address_changed(address);
         }
+        for (const auto& n : neighbours) {
+            handlers.neighbour_changed(n.ifindex, n.address, n.state);
+        }
     }
     NetlinkHandlers handlers;
     std::vector<LinkInfo> links;
     std::vector<AddressInfo> addresses;
+    std::vector<Neighbour> neighbours;
 };
 
 // The network behind the probe sockets: every probe is answered after

@@ -107,6 +107,7 @@ class DaemonTest : public ::testing::Test {
             auto w = std::make_unique<test::FakeLinkWatcher>(std::move(handlers));
             w->links = {LinkInfo{eth0, "eth0", true, false}, LinkInfo{eth1, "eth1", true, false}};
             w->addresses = {address(eth0, "2001:db8:a::10"), address(eth1, "2001:db8:b::10")};
+            w->neighbours = dumped_neighbours;
             netlink = w.get();
             return w;
         };
@@ -164,6 +165,8 @@ class DaemonTest : public ::testing::Test {
     test::FakeBus* bus = nullptr;
     test::FakeMptcpPm::State mptcp;
     std::set<Address> unreachable;
+    // The kernel's neighbour table as start() reads it (RTM_GETNEIGH dump).
+    std::vector<test::FakeLinkWatcher::Neighbour> dumped_neighbours;
     std::vector<std::string> notified;
     std::unique_ptr<Daemon> daemon;
 };
@@ -407,6 +410,56 @@ TEST_F(DaemonTest, FailedNeighbourEntryTakesThePathDown) {
     loop->run_until_idle();
     EXPECT_EQ(kernel->generic_label(), label_a);
     EXPECT_EQ(report_of(bus->paths, "fe80::a")->metrics.state, PathHealth::Up);
+}
+
+// The kernel's neighbour table read at start-up counts: router A's entry
+// failed before multi6d started (or before A's first RA was read), and no
+// event will say so again. Before the dump was used, only later events
+// counted and A's path was ranked first on its probes' word.
+TEST_F(DaemonTest, NeighbourEntryFailedBeforeStartTakesThePathDown) {
+    dumped_neighbours = {{eth0, addr("fe80::a"), NeighbourState::Failed},
+                         {eth1, addr("fe80::b"), NeighbourState::Unconfirmed}};
+    start();
+    two_paths();
+    loop->run_until_idle();
+    const PathReport* a = report_of(bus->paths, "fe80::a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->metrics.state, PathHealth::Down);
+    EXPECT_EQ(a->state_reason,
+              "neighbour entry of router fe80::a failed (the kernel's solicitations went "
+              "unanswered)");
+    EXPECT_EQ(kernel->generic_label(), kernel->label_of(pfx("2001:db8:b::/64")));
+}
+
+// A router that stopped answering solicitations but still advertises: each
+// RA makes the kernel's entry STALE again, and the next traffic DELAY,
+// PROBE and FAILED. Neither the RA nor the new probing shows the router
+// answers, so the path stays down through the cycle; a confirmation
+// (REACHABLE) brings it back. Before the hold, STALE counted as reachable
+// and the path came back for a few seconds after every RA.
+TEST_F(DaemonTest, FailedNeighbourStaysDownThroughItsNextRaAndProbe) {
+    start();
+    two_paths();
+    loop->advance(1s);
+    const auto label_a = kernel->label_of(pfx("2001:db8:a::/64"));
+    const auto label_b = kernel->label_of(pfx("2001:db8:b::/64"));
+    ASSERT_EQ(kernel->generic_label(), label_a);
+    netlink->handlers.neighbour_changed(eth0, addr("fe80::a"), NeighbourState::Failed);
+    loop->run_until_idle();
+    ASSERT_EQ(kernel->generic_label(), label_b);
+    for (const NeighbourState s : {NeighbourState::Unconfirmed, NeighbourState::Incomplete,
+                                   NeighbourState::Unconfirmed, NeighbourState::Failed}) {
+        receive_ra(eth0, "fe80::a", "2001:db8:a::", test::prf_high);
+        netlink->handlers.neighbour_changed(eth0, addr("fe80::a"), s);
+        loop->advance(1s);
+        EXPECT_EQ(report_of(bus->paths, "fe80::a")->metrics.state, PathHealth::Down)
+            << neighbour_state_name(s);
+        EXPECT_EQ(kernel->generic_label(), label_b) << neighbour_state_name(s);
+    }
+    netlink->handlers.neighbour_changed(eth0, addr("fe80::a"), NeighbourState::Reachable);
+    loop->run_until_idle();
+    EXPECT_EQ(report_of(bus->paths, "fe80::a")->metrics.state, PathHealth::Up);
+    EXPECT_EQ(kernel->generic_label(), label_a);
 }
 
 TEST_F(DaemonTest, ReloadAppliesAGoodConfigurationAndKeepsTheRunningOneOnErrors) {

@@ -10,6 +10,7 @@ namespace multi6d::test {
 namespace {
 
 using std::chrono::milliseconds;
+using namespace std::chrono_literals;
 using Kind = ProbeTargetKind;
 
 const Address router = addr("fe80::a");
@@ -137,8 +138,43 @@ TEST(NeighbourEvidence, FailedHoldsThroughANewResolutionAttempt) {
     EXPECT_EQ(n.state(2, router), NeighbourState::Failed);
     EXPECT_TRUE(n.set(2, router, NeighbourState::Reachable, t0));
     EXPECT_EQ(n.state(3, router), NeighbourState::Unknown);  // per link
-    n.retain({});
+}
+
+// An RA with the router's link-layer address makes a FAILED entry STALE
+// (RFC 4861 §7.3.3); DELAY and PROBE follow. None of them is an answer.
+TEST(NeighbourEvidence, FailedHoldsThroughStaleDelayProbe) {
+    NeighbourEvidence n;
+    EXPECT_TRUE(n.set(2, router, NeighbourState::Failed, t0));
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Unconfirmed, t0 + 1s));
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Incomplete, t0 + 2s));
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Failed, t0 + 3s));
+    EXPECT_EQ(n.state(2, router), NeighbourState::Failed);
+    EXPECT_EQ(n.since(2, router), t0);
+    EXPECT_TRUE(n.set(2, router, NeighbourState::Reachable, t0 + 4s));
+    EXPECT_EQ(n.state(2, router), NeighbourState::Reachable);
+}
+
+// Moving between REACHABLE and STALE (every NUD cycle) changes no evidence;
+// the first link-layer address does.
+TEST(NeighbourEvidence, ReachableAndUnconfirmedAreTheSameEvidence) {
+    NeighbourEvidence n;
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Incomplete, t0));
+    EXPECT_TRUE(n.set(2, router, NeighbourState::Unconfirmed, t0));
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Reachable, t0));
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Unconfirmed, t0));
+    EXPECT_EQ(n.state(2, router), NeighbourState::Unconfirmed);
+}
+
+// A deleted entry (garbage collection, link down) is forgotten, failed or
+// not, so the table is no larger than the kernel's.
+TEST(NeighbourEvidence, DeletedEntryIsForgotten) {
+    NeighbourEvidence n;
+    EXPECT_FALSE(n.set(2, router, NeighbourState::Unknown, t0));
+    EXPECT_EQ(n.size(), 0U);
+    EXPECT_TRUE(n.set(2, router, NeighbourState::Failed, t0));
+    EXPECT_TRUE(n.set(2, router, NeighbourState::Unknown, t0));
     EXPECT_EQ(n.state(2, router), NeighbourState::Unknown);
+    EXPECT_EQ(n.size(), 0U);
 }
 
 }  // namespace

@@ -15,11 +15,21 @@
 #                            dropped silently while `cut` is in force
 #                   lost     dropped at random by `loss` (per packet, each
 #                            direction, nft numgen random)
+#   input hook (iif lan), chain "self": what the router itself answers
+#                   echo_dropped  ICMPv6 echo requests to the router, dropped
+#                            while echo=off (a router that ignores ping)
+#                   ns_dropped    neighbour solicitations to the router,
+#                            dropped while nd=off (a router that stopped
+#                            answering NS: the host's NUD fails)
+#   output hook (oif lan), chain "self_out":
+#                   ra_dropped    RAs the router sends, dropped while
+#                            ra=off (radvd keeps running; the host hears
+#                            nothing until ra=on)
 # The router's LAN side is never touched: it keeps advertising and answers
 # ping from the host while its upstream is cut.
 
 # shellcheck disable=SC2034 # used by lab.sh
-LAB_COUNTERS=(syn spoofed out_ok in cut lost)
+LAB_COUNTERS=(syn spoofed out_ok in cut lost echo_dropped ns_dropped ra_dropped)
 
 _lab_nft_ruleset() {
     local r=$1
@@ -31,6 +41,9 @@ table ip6 lab {
     counter in { }
     counter cut { }
     counter lost { }
+    counter echo_dropped { }
+    counter ns_dropped { }
+    counter ra_dropped { }
 
     chain ingress_filter {
         ip6 saddr != 2001:db8:$r::/64 counter name "spoofed" drop
@@ -41,6 +54,16 @@ table ip6 lab {
         iifname "lan" jump ingress_filter
         iifname "lan" oifname "up" counter name "out_ok"
         iifname "up" oifname "lan" counter name "in"
+    }
+    chain self { }
+    chain input {
+        type filter hook input priority filter; policy accept;
+        iifname "lan" jump self
+    }
+    chain self_out { }
+    chain output {
+        type filter hook output priority filter; policy accept;
+        oifname "lan" jump self_out
     }
     chain cut { }
     chain loss { }
@@ -72,18 +95,30 @@ _lab_filter_load() {
     _lab_filter_apply "$id" "$r"
 }
 
-# Make the ingress_filter chain match the router's "filter" setting.
+# Make the ingress_filter chain match the router's "filter" setting and
+# the self chains its "echo", "nd" and "ra" settings, in one nft transaction: a
+# `set` must not open a window in which, say, an echo request gets through
+# to a router that never answers echo.
 _lab_filter_apply() {
-    local id=$1 r=$2
+    local id=$1 r=$2 allowed
     declare -A s
     _lab_settings_load "$id" "$r" s
-    _lab_nft "$id" "$r" flush chain ip6 lab ingress_filter
-    if [[ ${s[filter]} == on ]]; then
-        local allowed="2001:db8:$r::/64"
-        [[ ${s[pio2]} == on ]] && allowed+=", 2001:db8:$r:1::/64"
-        _lab_nft "$id" "$r" add rule ip6 lab ingress_filter \
-            ip6 saddr != "{ $allowed }" counter name spoofed drop
-    fi
+    {
+        echo "flush chain ip6 lab self"
+        [[ ${s[echo]} == off ]] &&
+            echo "add rule ip6 lab self icmpv6 type echo-request counter name echo_dropped drop"
+        [[ ${s[nd]} == off ]] &&
+            echo "add rule ip6 lab self icmpv6 type nd-neighbor-solicit counter name ns_dropped drop"
+        echo "flush chain ip6 lab self_out"
+        [[ ${s[ra]} == off ]] &&
+            echo "add rule ip6 lab self_out icmpv6 type nd-router-advert counter name ra_dropped drop"
+        echo "flush chain ip6 lab ingress_filter"
+        if [[ ${s[filter]} == on ]]; then
+            allowed="2001:db8:$r::/64"
+            [[ ${s[pio2]} == on ]] && allowed+=", 2001:db8:$r:1::/64"
+            echo "add rule ip6 lab ingress_filter ip6 saddr != { $allowed } counter name spoofed drop"
+        fi
+    } | _lab_nft "$id" "$r" -f -
 }
 
 _lab_cut() {

@@ -8,10 +8,11 @@
 # for MaxRtrAdvInterval 600; we keep it long so a router never drops out of
 # the default router list by itself during a test. interval is radvd's
 # MaxRtrAdvInterval; 4 s is the smallest radvd accepts without Mobile IPv6.
-LAB_ROUTER_KEYS=(prf lifetime interval rdnss rio valid preferred filter pio2)
+LAB_ROUTER_KEYS=(prf lifetime interval rdnss rio valid preferred autonomous filter pio2 echo nd ra)
 declare -A LAB_ROUTER_DEFAULTS=(
     [prf]=medium [lifetime]=1800 [interval]=4 [rdnss]=on [rio]=""
-    [valid]=86400 [preferred]=14400 [filter]=on [pio2]=off
+    [valid]=86400 [preferred]=14400 [autonomous]=on [filter]=on [pio2]=off
+    [echo]=on [nd]=on [ra]=on
 )
 
 _lab_settings_file() { echo "$(_lab_dir "$1")/$2/settings"; }
@@ -61,7 +62,7 @@ _lab_setting_check() {
             _lab_die "router $r: lifetime=$v: seconds, 0 (not a default router) or interval..9000" ;;
         interval) { _lab_is_uint "$v" && ((v >= 4 && v <= 1800)); } ||
             _lab_die "router $r: interval=$v: MaxRtrAdvInterval in seconds, 4..1800" ;;
-        rdnss | filter | pio2) [[ $v =~ ^(on|off)$ ]] || _lab_die "router $r: $k=$v: use on or off" ;;
+        rdnss | autonomous | filter | pio2 | echo | nd | ra) [[ $v =~ ^(on|off)$ ]] || _lab_die "router $r: $k=$v: use on or off" ;;
         valid | preferred) { _lab_is_uint "$v" || [[ $v == infinity ]]; } ||
             _lab_die "router $r: $k=$v: seconds or infinity" ;;
         rio)
@@ -125,7 +126,7 @@ interface lan {
     AdvDefaultPreference ${s[prf]};
     prefix 2001:db8:$r::/64 {
         AdvOnLink on;
-        AdvAutonomous on;
+        AdvAutonomous ${s[autonomous]};
         AdvValidLifetime ${s[valid]};
         AdvPreferredLifetime ${s[preferred]};
     };

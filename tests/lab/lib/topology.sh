@@ -251,19 +251,25 @@ _lab_all_gone() {
     return 0
 }
 
-# Ready = the host has a non-tentative 2001:db8:x::10 from every router and,
-# for every router advertising a non-zero lifetime, a default route via fe80::x.
+# Ready = the host has a non-tentative 2001:db8:x::10 from every router (an
+# on-link route for 2001:db8:x::/64 instead where the PIO has A=0) and, for
+# every router advertising a non-zero lifetime, a default route via fe80::x.
 _lab_ready() {
-    local id=$1 host addrs routes r
+    local id=$1 host addrs routes onlink r
     host=$(_lab_ns "$id" host)
     addrs=$(ip -n "$host" -6 -o addr show dev eth0 scope global 2>/dev/null) || return 1
     routes=$(ip -n "$host" -6 route show default 2>/dev/null) || return 1
+    onlink=$(ip -n "$host" -6 route show dev eth0 2>/dev/null) || return 1
     _lab_missing=()
     for r in $(_lab_routers "$id"); do
-        grep -q "inet6 2001:db8:$r::10/64 " <<<"$addrs" || { _lab_missing+=("address 2001:db8:$r::10"); continue; }
-        grep "inet6 2001:db8:$r::10/64 " <<<"$addrs" | grep -q tentative && _lab_missing+=("2001:db8:$r::10 (tentative)")
         declare -A s
         _lab_settings_load "$id" "$r" s
+        if [[ ${s[autonomous]} == off ]]; then
+            grep -q "^2001:db8:$r::/64 .*expires" <<<"$onlink" || _lab_missing+=("on-link route 2001:db8:$r::/64")
+        else
+            grep -q "inet6 2001:db8:$r::10/64 " <<<"$addrs" || { _lab_missing+=("address 2001:db8:$r::10"); continue; }
+            grep "inet6 2001:db8:$r::10/64 " <<<"$addrs" | grep -q tentative && _lab_missing+=("2001:db8:$r::10 (tentative)")
+        fi
         if ((s[lifetime] > 0)) && ! grep -q "via fe80::$r dev eth0" <<<"$routes"; then
             _lab_missing+=("default route via fe80::$r")
         fi
