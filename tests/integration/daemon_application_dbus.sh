@@ -101,7 +101,7 @@ echo "  Applications: $app"
 path_b=$(awk '{print $3}' <<<"$app")
 it_assert "its path is B's ($path_b)" grep -q '/2001:db8:b::/64/fe80::b$' <<<"$path_b"
 listed=$(paths_with_applications)
-echo "$listed" | sed 's/^/  ListPaths: /'
+awk '{ print "  ListPaths: " $0 }' <<<"$listed"
 it_assert "ListPaths: backup on path B" grep -qx "$path_b backup" <<<"$listed"
 it_assert "ListPaths: nothing on path A" grep -qx "$PATH_A -" <<<"$listed"
 
@@ -137,7 +137,7 @@ ctl_first=$("$M6_CTL" --json rank -a backup "$SERVER" | jq -r '.[0].source + " "
 it_assert "multi6ctl rank -a backup: $ctl_first" test "$ctl_first" = "2001:db8:b::10 application"
 
 status_text=$("$M6_CTL" status)
-echo "$status_text" | sed 's/^/  /'
+awk '{ print "  " $0 }' <<<"$status_text"
 it_assert "multi6ctl status shows backup on isp-b" \
     grep -q "^App:     backup: uplink isp-b via $path_b, source 2001:db8:b::10; 0 moves$" <<<"$status_text"
 paths_text=$("$M6_CTL" paths)
