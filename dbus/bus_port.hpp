@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "application_report.hpp"
 #include "manager_backend.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
@@ -23,9 +24,10 @@ class BusPort {
     virtual void start() = 0;
     // Leaves the bus and stops trying.
     virtual void stop() = 0;
-    // The daemon's paths and applied policy table now; `policy_reason` says
-    // why the policy changed (empty: it did not).
+    // The daemon's paths, applied policy table and applications' choices
+    // now; `policy_reason` says why the policy changed (empty: it did not).
     virtual void publish(std::vector<PathReport> paths, PolicyTable policy,
+                         std::vector<ApplicationReport> applications,
                          const std::string& policy_reason) = 0;
     // The State property's override ("starting", "stopping"); nullopt: the
     // paths decide.

@@ -35,8 +35,10 @@ void BusService::stop() {
 }
 
 void BusService::publish(std::vector<PathReport> paths, PolicyTable policy,
+                         std::vector<ApplicationReport> applications,
                          const std::string& policy_reason) {
-    const dbus::SnapshotUpdate update = backend_->update(std::move(paths), std::move(policy));
+    const dbus::SnapshotUpdate update =
+        backend_->update(std::move(paths), std::move(policy), std::move(applications));
     if (!adaptor_) {
         return;
     }

@@ -52,6 +52,7 @@ class BusService final : public BusPort {
     // (PathStateChanged, State, PolicyChanged with `policy_reason`, or
     // "paths" when only paths changed) while serving.
     void publish(std::vector<PathReport> paths, PolicyTable policy,
+                 std::vector<ApplicationReport> applications,
                  const std::string& policy_reason) override;
     // The State property's override ("starting", "stopping"); nullopt: the
     // paths decide.

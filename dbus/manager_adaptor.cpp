@@ -54,14 +54,14 @@ ManagerAdaptor::PairList ManagerAdaptor::Rank(const std::vector<std::string>& de
                                               const Details& options) {
     return counted(Method::Rank, [&] {
         const std::vector<Address> parsed = parse_destinations(destinations);
-        return pairs_.values(backend_.rank(parsed, parse_rank_options(options)));
+        return pairs_.values(backend_.rank(parsed, rank_options(options)));
     });
 }
 
 void ManagerAdaptor::RankHost(sdbus::Result<PairList>&& result, std::string host, Details options) {
     const RankOptions parsed_options = counted(Method::RankHost, [&] {
         check_host(host);
-        return parse_rank_options(options);
+        return rank_options(options);
     });
     // A literal needs no lookup: answered now, validated as Rank validates,
     // whatever lookups are pending.
@@ -134,10 +134,33 @@ std::vector<PathStruct> ManagerAdaptor::ListPaths() {
     return counted(Method::ListPaths, [&] {
         std::vector<PathStruct> out;
         for (const PathReport& p : backend_.list_paths()) {
-            out.emplace_back(p.id, path_details(p, backend_.path_counters(p.key)));
+            out.emplace_back(p.id, details_of(p));
         }
         return out;
     });
+}
+
+RankOptions ManagerAdaptor::rank_options(const Details& options) {
+    RankOptions parsed = parse_rank_options(options);
+    check_rank_application(parsed, backend_.list_applications());
+    return parsed;
+}
+
+Details ManagerAdaptor::details_of(const PathReport& path) {
+    return path_details(path, backend_.path_counters(path.key),
+                        applications_on(backend_.list_applications(), path.id));
+}
+
+std::vector<ApplicationStruct> ManagerAdaptor::Applications() {
+    const DaemonCounters counters = backend_.counters();
+    std::vector<ApplicationStruct> out;
+    for (const ApplicationReport& a : backend_.list_applications()) {
+        const auto moves = counters.application_moves.find(a.name);
+        out.emplace_back(
+            a.name,
+            application_details(a, moves != counters.application_moves.end() ? moves->second : 0));
+    }
+    return out;
 }
 
 std::string ManagerAdaptor::current_sender() const {
@@ -188,10 +211,7 @@ std::map<std::string, sdbus::Variant> ManagerAdaptor::Counters() {
 
 void ManagerAdaptor::publish_path_changes(std::span<const PathStateChange> changes) {
     for (const PathStateChange& c : changes) {
-        emitPathStateChanged(c.id, c.state,
-                             c.path != nullptr
-                                 ? path_details(*c.path, backend_.path_counters(c.path->key))
-                                 : Details{});
+        emitPathStateChanged(c.id, c.state, c.path != nullptr ? details_of(*c.path) : Details{});
     }
     driver_.refresh();
 }

@@ -73,6 +73,10 @@ class ManagerAdaptor final : private detail::ManagerObject,
     std::string Version() override;
     std::string State() override;
     std::map<std::string, sdbus::Variant> Counters() override;
+    std::vector<ApplicationStruct> Applications() override;
+    // Parses Rank's options and checks the application it names.
+    RankOptions rank_options(const Details& options);
+    Details details_of(const PathReport& path);
 
     // Runs a method's synchronous part, counting the call, and an error if
     // it throws one (the error reply).

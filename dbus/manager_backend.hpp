@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "application_report.hpp"
 #include "daemon_counters.hpp"
 #include "path_report.hpp"
 #include "ranking.hpp"
@@ -19,6 +20,8 @@ namespace multi6d::dbus {
 
 struct RankOptions {
     RankPreference preference = RankPreference::Latency;
+    // Rank as this [[application]]'s connections would go; "": none.
+    std::string application;
     friend bool operator==(const RankOptions&, const RankOptions&) = default;
 };
 
@@ -43,13 +46,17 @@ class ManagerBackend {
 
     // Every usable pair for `destinations` (already validated: 1–64
     // addresses), best first: RankingSnapshot::rank() over the current paths
-    // and the applied policy table. The pairs and the paths they point to
-    // need to stay valid only until the next backend call.
-    // Called for every Rank: keep it cheap (precompute on change, not here).
+    // and the applied policy table. An options.application that is not in
+    // list_applications() throws InvalidArgument (check_rank_application()). The pairs and the
+    // paths they point to need to stay valid only until the next backend call. Called for every
+    // Rank: keep it cheap (precompute on change, not here).
     virtual std::span<const RankedPairReport> rank(std::span<const Address> destinations,
                                                    const RankOptions& options) = 0;
     // Every path, in path_reports() order; valid until the next backend call.
     virtual std::span<const PathReport> list_paths() = 0;
+    // Every application that matches an account, in configuration order
+    // (application_reports()); valid until the next backend call.
+    virtual std::span<const ApplicationReport> list_applications() = 0;
     // The State property: "starting", "running", "degraded", "no-paths",
     // "stopping" (manager_state() computes the middle three).
     virtual std::string state() = 0;

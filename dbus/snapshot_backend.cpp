@@ -1,20 +1,25 @@
 #include "snapshot_backend.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "wire.hpp"
 
 namespace multi6d::dbus {
 
 SnapshotBackend::SnapshotBackend(DaemonHooks hooks) : hooks_(std::move(hooks)) {}
 
-SnapshotUpdate SnapshotBackend::update(std::vector<PathReport> paths, PolicyTable policy) {
+SnapshotUpdate SnapshotBackend::update(std::vector<PathReport> paths, PolicyTable policy,
+                                       std::vector<ApplicationReport> applications) {
     const std::vector<PathReport> before(snapshot_.paths().begin(), snapshot_.paths().end());
     const bool table_changed = !(policy == snapshot_.policy());
+    const bool applications_changed = !std::ranges::equal(applications, snapshot_.applications());
     const std::string old_state = state();
-    snapshot_.update(std::move(paths), std::move(policy));
+    snapshot_.update(std::move(paths), std::move(policy), std::move(applications));
     SnapshotUpdate u;
     u.changes = path_state_changes(before, snapshot_.paths());
     u.state_changed = state() != old_state;
-    u.policy_changed = table_changed || !u.changes.empty();
+    u.policy_changed = table_changed || applications_changed || !u.changes.empty();
     return u;
 }
 
@@ -26,11 +31,16 @@ bool SnapshotBackend::set_lifecycle(std::optional<std::string> lifecycle) {
 
 std::span<const RankedPairReport> SnapshotBackend::rank(std::span<const Address> destinations,
                                                         const RankOptions& options) {
-    return snapshot_.rank(destinations, options.preference);
+    check_rank_application(options, snapshot_.applications());
+    return snapshot_.rank(destinations, options.preference, options.application);
 }
 
 std::span<const PathReport> SnapshotBackend::list_paths() {
     return snapshot_.paths();
+}
+
+std::span<const ApplicationReport> SnapshotBackend::list_applications() {
+    return snapshot_.applications();
 }
 
 std::string SnapshotBackend::state() {

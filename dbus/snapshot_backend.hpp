@@ -20,15 +20,18 @@ namespace multi6d::dbus {
 struct SnapshotUpdate {
     std::vector<PathStateChange> changes;  // point into the backend's paths until the next update()
     bool state_changed = false;            // the State property
-    bool policy_changed = false;  // paths came, went or changed state, or the table changed
+    // paths came, went or changed state, or the table or an application's
+    // choice changed
+    bool policy_changed = false;
 };
 
 class SnapshotBackend final : public ManagerBackend {
   public:
     explicit SnapshotBackend(DaemonHooks hooks);
 
-    // Replaces what Rank and ListPaths serve.
-    SnapshotUpdate update(std::vector<PathReport> paths, PolicyTable policy);
+    // Replaces what Rank, ListPaths and Applications serve.
+    SnapshotUpdate update(std::vector<PathReport> paths, PolicyTable policy,
+                          std::vector<ApplicationReport> applications = {});
     // "starting" or "stopping" override the State computed from the paths
     // (manager_state()); nullopt ends the override. True if State changed.
     bool set_lifecycle(std::optional<std::string> state);
@@ -36,6 +39,7 @@ class SnapshotBackend final : public ManagerBackend {
     std::span<const RankedPairReport> rank(std::span<const Address> destinations,
                                            const RankOptions& options) override;
     std::span<const PathReport> list_paths() override;
+    std::span<const ApplicationReport> list_applications() override;
     std::string state() override;
     ReloadResult reload() override;
     DaemonCounters counters() override;

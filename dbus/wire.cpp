@@ -2,6 +2,7 @@
 
 #include "path_quality.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "names.hpp"
@@ -127,14 +128,20 @@ namespace {
 template <typename ReadString>
 void apply_rank_option(RankOptions& parsed, const std::string& key, const std::string& type,
                        ReadString read_string) {
-    if (key != "preference") {
-        throw invalid_argument("unknown option " + quoted(key) + " (known: preference)");
+    if (key != "preference" && key != "application") {
+        throw invalid_argument("unknown option " + quoted(key) +
+                               " (known: application, preference)");
     }
     if (type != "s") {
-        throw invalid_argument("option 'preference' must be a string (type 's'), not '" + type +
+        throw invalid_argument("option '" + key + "' must be a string (type 's'), not '" + type +
                                "'");
     }
     const std::string text = read_string();
+    if (key == "application") {
+        // Checked against the applications by check_rank_application().
+        parsed.application = text;
+        return;
+    }
     const auto p = parse_rank_preference(text);
     if (!p) {
         throw invalid_argument("invalid value " + quoted(text) +
@@ -154,6 +161,22 @@ RankOptions parse_rank_options(const Details& options) {
     return parsed;
 }
 
+void check_rank_application(const RankOptions& options,
+                            std::span<const ApplicationReport> applications) {
+    if (options.application.empty() ||
+        std::ranges::find(applications, options.application, &ApplicationReport::name) !=
+            applications.end()) {
+        return;
+    }
+    std::string known;
+    for (const ApplicationReport& a : applications) {
+        known += (known.empty() ? "" : ", ") + a.name;
+    }
+    throw invalid_argument(
+        "unknown application " + quoted(options.application) + " for option " + "'application' (" +
+        (known.empty() ? "no [[application]] matches an account" : "known: " + known) + ")");
+}
+
 void check_host(const std::string& host) {
     if (host.empty()) {
         throw invalid_argument("empty host name");
@@ -170,8 +193,10 @@ void check_host(const std::string& host) {
     }
 }
 
-Details path_details(const PathReport& path, const PathCounters& counters) {
+Details path_details(const PathReport& path, const PathCounters& counters,
+                     const std::vector<std::string>& applications) {
     Details d = common_details(path);
+    d.emplace("applications", sdbus::Variant(applications));
     d.emplace("probes_sent", sdbus::Variant(counters.probes_sent));
     d.emplace("probes_lost", sdbus::Variant(counters.probes_lost));
     d.emplace("state_changes", sdbus::Variant(counters.state_changes));
@@ -194,6 +219,19 @@ Details path_details(const PathReport& path, const PathCounters& counters) {
         d.emplace("link_manager", sdbus::Variant(path.link_manager));
         d.emplace("link_manager_note", sdbus::Variant(path.link_manager_note));
     }
+    return d;
+}
+
+Details application_details(const ApplicationReport& application, std::uint64_t moves) {
+    Details d;
+    d.emplace("uplink", sdbus::Variant(application.uplink));
+    d.emplace("path", sdbus::Variant(application.path_id));
+    d.emplace("source",
+              sdbus::Variant(application.source ? application.source->to_string() : std::string()));
+    d.emplace("blocked", sdbus::Variant(application.blocked));
+    d.emplace("fallback", sdbus::Variant(application.fallback));
+    d.emplace("uplinks", sdbus::Variant(application.uplinks));
+    d.emplace("moves", sdbus::Variant(moves));
     return d;
 }
 

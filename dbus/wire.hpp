@@ -53,14 +53,26 @@ std::vector<Address> parse_destinations(const std::vector<std::string>& destinat
 // Known options only, each with its documented type and values; throws
 // InvalidArgument naming the key (and the value) that is wrong.
 RankOptions parse_rank_options(const Details& options);
+// Throws InvalidArgument when options.application names none of
+// `applications` (an unknown name must not rank as no application: the
+// caller would act on another policy's answer).
+void check_rank_application(const RankOptions& options,
+                            std::span<const ApplicationReport> applications);
 // A DNS name or address literal: 1–253 characters of letters, digits, '-',
 // '.', '_' and ':' (no spaces, no control characters); throws
 // InvalidArgument otherwise.
 void check_host(const std::string& host);
 
 // The details of a path (ListPaths, PathStateChanged), with its counters
-// (probes_sent, probes_lost, state_changes: t) read live by the caller.
-Details path_details(const PathReport& path, const PathCounters& counters);
+// (probes_sent, probes_lost, state_changes: t) read live by the caller and
+// the applications whose new connections use it (applications_on()).
+Details path_details(const PathReport& path, const PathCounters& counters,
+                     const std::vector<std::string>& applications);
+
+// An application as the Applications property gives it (see the XML), with
+// its moves counter read live by the caller.
+using ApplicationStruct = sdbus::Struct<std::string, Details>;
+Details application_details(const ApplicationReport& application, std::uint64_t moves);
 
 // The Counters property: the daemon's counters (t each) and the D-Bus calls
 // and error replies by method ("dbus_calls", "dbus_errors": a{st}), keys as

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 namespace multi6d {
 
@@ -34,6 +36,11 @@ struct DaemonCounters {
     // failed the RFC 4861 §6.1.2 validity checks (ignored).
     std::uint64_t router_advertisements_received = 0;
     std::uint64_t router_advertisements_rejected = 0;
+    // Per [[application]] name: the times the path its new connections use
+    // changed (to another path, to the generic policy or blocked, or back),
+    // counted from the first path it got; one per "application NAME: ..."
+    // log line after that.
+    std::map<std::string, std::uint64_t> application_moves;
     friend bool operator==(const DaemonCounters&, const DaemonCounters&) = default;
 };
 

@@ -1,5 +1,6 @@
 #include "path_report.hpp"
 
+#include "application_report.hpp"
 #include "link_manager.hpp"
 #include "path_quality.hpp"
 
@@ -72,7 +73,8 @@ std::vector<PathReport> path_reports(const HostModel& model,
 
 std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
                                          std::span<const Address> destinations,
-                                         const PolicyTable& policy, RankPreference preference) {
+                                         const PolicyTable& policy, RankPreference preference,
+                                         const ApplicationReport* application) {
     std::vector<const PathReport*> order;
     for (const PathReport& p : paths) {
         if (p.default_router || !p.routes.empty()) {
@@ -84,14 +86,19 @@ std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
     });
 
     std::vector<RankCandidate> candidates;
+    std::vector<std::size_t> application_order;
     for (std::size_t i = 0; i < order.size(); ++i) {
         for (const SourceCandidate& s : order[i]->addresses) {
             candidates.push_back(
                 RankCandidate{s, i, order[i]->metrics, order[i]->default_router, order[i]->routes});
+            if (application != nullptr) {
+                application_order.push_back(
+                    application_rank_key(*application, *order[i], s.address));
+            }
         }
     }
 
-    const RankingContext ctx{&policy, preference};
+    const RankingContext ctx{&policy, preference, application_order};
     std::vector<RankedPairReport> result;
     for (const RankedPair& pair : rank_pairs(candidates, destinations, ctx)) {
         const RankCandidate& c = candidates[pair.candidate];

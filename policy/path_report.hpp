@@ -16,6 +16,8 @@
 
 namespace multi6d {
 
+struct ApplicationReport;  // application_report.hpp
+
 // "LINK/PREFIX/ROUTER", e.g. "eth0/2001:db8:a::/64/fe80::1": unique per path
 // and stable while the path exists (a link name holds no '/').
 std::string path_id(const std::string& link_name, const PathKey& key);
@@ -70,10 +72,13 @@ struct RankedPairReport {
 // For each destination, an address on several paths counts once, on the
 // first usable one the kernel's rules try (routing_decision.hpp: higher
 // router preference, then lower router address, then lower ifindex).
-// The result points into `paths`.
+// With `application`, the pairs rank as that application's new connections
+// would go (application_rank_key()): its pairs first, and only its own with
+// fallback = false. The result points into `paths`.
 std::vector<RankedPairReport> rank_paths(std::span<const PathReport> paths,
                                          std::span<const Address> destinations,
-                                         const PolicyTable& policy, RankPreference preference);
+                                         const PolicyTable& policy, RankPreference preference,
+                                         const ApplicationReport* application = nullptr);
 
 // A path that appeared, vanished or changed state between two reports (the
 // D-Bus signal PathStateChanged). RTT and loss changes alone are not changes:

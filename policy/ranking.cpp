@@ -76,6 +76,9 @@ struct Usable {
     std::vector<SourceCandidate> sources;
     std::vector<std::size_t> index;  // into the caller's candidates
     std::vector<const PathMetrics*> metrics;
+    std::vector<std::size_t> keys;  // application_order, 0 without one
+    // The sources with the lowest key: Source(D) is chosen among them.
+    std::vector<SourceCandidate> first_sources;
 
     const PathMetrics* metrics_of(const Address& a) const {
         for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -87,11 +90,17 @@ struct Usable {
     }
 };
 
-Usable usable_candidates(std::span<const RankCandidate> candidates, const Address& destination) {
+// `by_key`: the candidates' indices ordered by application key, then
+// index (so a repeated address counts on its lowest-keyed path).
+Usable usable_candidates(std::span<const RankCandidate> candidates,
+                         std::span<const std::size_t> by_key,
+                         std::span<const std::size_t> application_order,
+                         const Address& destination) {
     Usable u;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
+    for (const std::size_t i : by_key) {
         const RankCandidate& c = candidates[i];
-        if (c.metrics.state == PathHealth::Down ||
+        const std::size_t key = application_order.empty() ? 0 : application_order[i];
+        if (key == rank_excluded || c.metrics.state == PathHealth::Down ||
             !is_possible_source(c.source.address, destination) || !reaches(c, destination) ||
             u.metrics_of(c.source.address) != nullptr) {
             continue;
@@ -99,6 +108,10 @@ Usable usable_candidates(std::span<const RankCandidate> candidates, const Addres
         u.sources.push_back(c.source);
         u.index.push_back(i);
         u.metrics.push_back(&c.metrics);
+        u.keys.push_back(key);
+        if (u.keys.front() == key) {
+            u.first_sources.push_back(c.source);
+        }
     }
     return u;
 }
@@ -152,6 +165,8 @@ std::string rank_reason_name(const RankReason& reason) {
                                                         : "source-" + std::to_string(reason.rule);
         case RankReason::Kind::Destination:
             return "destination-" + std::to_string(reason.rule);
+        case RankReason::Kind::Application:
+            return "application";
         case RankReason::Kind::None:
             break;
     }
@@ -161,6 +176,16 @@ std::string rank_reason_name(const RankReason& reason) {
 std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
                                    std::span<const Address> destinations,
                                    const RankingContext& ctx) {
+    const std::span<const std::size_t> application_order =
+        ctx.application_order.size() == candidates.size() ? ctx.application_order
+                                                          : std::span<const std::size_t>();
+    std::vector<std::size_t> by_key(candidates.size());
+    std::iota(by_key.begin(), by_key.end(), std::size_t{0});
+    if (!application_order.empty()) {
+        std::stable_sort(by_key.begin(), by_key.end(), [&](std::size_t a, std::size_t b) {
+            return application_order[a] < application_order[b];
+        });
+    }
     std::vector<Address> unique_destinations;
     std::vector<std::size_t> destination_index;
     std::vector<Usable> usable_for;  // by position in unique_destinations
@@ -169,7 +194,8 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
             unique_destinations.end()) {
             unique_destinations.push_back(destinations[i]);
             destination_index.push_back(i);
-            usable_for.push_back(usable_candidates(candidates, destinations[i]));
+            usable_for.push_back(
+                usable_candidates(candidates, by_key, application_order, destinations[i]));
         }
     }
     const auto usable_of = [&](const Address& d) -> const Usable& {
@@ -191,7 +217,7 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
     dctx.source_selection.policy = ctx.policy;
     dctx.source_selection.performance = compare_sources_by_path;
     dctx.candidates_for = [&usable_of](const Address& d) -> std::span<const SourceCandidate> {
-        return usable_of(d).sources;
+        return usable_of(d).first_sources;
     };
     dctx.performance = [&usable_of, preference](const RankedDestination& a,
                                                 const RankedDestination& b) {
@@ -219,6 +245,9 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
         order.resize(usable.sources.size());
         std::iota(order.begin(), order.end(), std::size_t{0});
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            if (usable.keys[a] != usable.keys[b]) {
+                return usable.keys[a] < usable.keys[b];
+            }
             return compare_sources(usable.sources[a], usable.sources[b], d, sctx).winner ==
                    Winner::First;
         });
@@ -226,7 +255,9 @@ std::vector<RankedPair> rank_pairs(std::span<const RankCandidate> candidates,
             RankedPair pair;
             pair.candidate = usable.index[order[k]];
             pair.destination = destination_index[entry.input_index];
-            if (k + 1 < order.size()) {
+            if (k + 1 < order.size() && usable.keys[order[k]] != usable.keys[order[k + 1]]) {
+                pair.reason = RankReason{RankReason::Kind::Application, 0};
+            } else if (k + 1 < order.size()) {
                 const int rule =
                     compare_sources(usable.sources[order[k]], usable.sources[order[k + 1]], d, sctx)
                         .rule;

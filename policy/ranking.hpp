@@ -91,14 +91,17 @@ bool reaches(const RankCandidate& c, const Address& destination);
 // path performance then longest match; the two pairs share their
 // destination) or destination rule (1–10, 9 being path performance then
 // common prefix length), or nothing (the last pair, or an exact tie).
+// Application: the pairs rank as one [[application]]'s connections would go
+// (RankingContext::application_order), and the application's order put the
+// pair first.
 struct RankReason {
-    enum class Kind { None, Source, Destination };
+    enum class Kind { None, Source, Destination, Application };
     Kind kind = Kind::None;
     int rule = 0;
     friend bool operator==(const RankReason&, const RankReason&) = default;
 };
 
-// "source-6", "destination-2", "none".
+// "source-6", "destination-2", "application", "none".
 std::string rank_reason_name(const RankReason& reason);
 
 struct RankedPair {
@@ -112,7 +115,19 @@ struct RankingContext {
     // PolicyTable::rfc6724_update_default().
     const PolicyTable* policy = nullptr;
     RankPreference preference = RankPreference::Latency;
+    // Ranking for one [[application]] (application_report.hpp): one key per
+    // candidate, lower first, compared ahead of every RFC 6724 source rule
+    // (the application's uidrange rule picks its route, and so its source,
+    // before address selection could: ip6_dst_lookup_tail() takes the
+    // route's preferred source); rank_excluded: the candidate is not
+    // usable for it. Source(D) for the destination order (§6) is chosen
+    // among the usable candidates with the lowest key, and an address on
+    // several paths counts on its lowest-keyed one. Empty: every candidate
+    // has the same key.
+    std::span<const std::size_t> application_order;
 };
+
+inline constexpr std::size_t rank_excluded = static_cast<std::size_t>(-1);
 
 // Every usable (candidate, destination) pair, best first, as the file
 // comment describes. For each destination, a candidate whose address

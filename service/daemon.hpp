@@ -90,6 +90,7 @@ class Daemon {
     void on_path_transition(const PathKey& key, const HealthTransition& transition);
     void report_decision();  // the log line, link managers, D-Bus, STATUS
     void count_policy_change();
+    void count_application_move(const ApplicationChoice& choice);
     void publish_dbus(const std::string& policy_reason);
     void notify_status();
     std::string path_name(const PathKey& key) const;
@@ -135,6 +136,9 @@ class Daemon {
     std::string last_generic_choice_;
     // Per [[application]] name, its last reported choice.
     std::map<std::string, std::string> last_application_choices_;
+    // Per [[application]] name that has had a path: the path of its last
+    // choice (count_application_move()).
+    std::map<std::string, std::optional<PathKey>> last_application_paths_;
     std::optional<PathKey> last_generic_path_;  // the path behind last_generic_choice_
     // Policy changes, failovers, repairs, RAs (D-Bus Counters, multi6ctl
     // metrics); the per-path counters are the prober's and the monitors'.

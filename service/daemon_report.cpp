@@ -1,6 +1,7 @@
 // The daemon's reports (daemon.hpp): each path change logged once with its
 // effect, the paths and policy on D-Bus, sd_notify's STATUS. All read the
 // last decision and the supervisor's health; none decides anything.
+#include "application_report.hpp"
 #include "daemon.hpp"
 #include "interface_name.hpp"
 #include "link_managers.hpp"
@@ -80,6 +81,7 @@ void Daemon::report_decision() {
     std::map<std::string, std::string> applications;
     for (const ApplicationChoice& choice : decision_.applications) {
         applications[choice.application] = describe(choice);
+        count_application_move(choice);
     }
     for (const auto& [name, text] : applications) {
         const auto last = last_application_choices_.find(name);
@@ -115,6 +117,22 @@ void Daemon::count_policy_change() {
     }
 }
 
+void Daemon::count_application_move(const ApplicationChoice& choice) {
+    // A move: the path the application's new connections use changed
+    // (another path, none: the generic policy or blocked, or back), counted
+    // from the first path it got on (so start-up, before the routers have
+    // answered, is not counted); a new source on the same path is not one.
+    const auto last = last_application_paths_.find(choice.application);
+    if (last == last_application_paths_.end()) {
+        if (choice.path) {
+            last_application_paths_.emplace(choice.application, choice.path);
+        }
+    } else if (last->second != choice.path) {
+        ++counters_.application_moves[choice.application];
+        last->second = choice.path;
+    }
+}
+
 void Daemon::publish_dbus(const std::string& policy_reason) {
     if (!bus_) {
         return;
@@ -143,8 +161,12 @@ void Daemon::publish_dbus(const std::string& policy_reason) {
         }
     }
     // Kept up to date while the bus is away too: a reconnect serves it.
-    bus_->publish(path_reports(model_, facts),
-                  applied_policy_table(decision_.policy, decision_.kernel.labels), policy_reason);
+    std::vector<PathReport> reports = path_reports(model_, facts);
+    std::vector<ApplicationReport> applications =
+        application_reports(decision_.applications, config_.applications, reports);
+    bus_->publish(std::move(reports),
+                  applied_policy_table(decision_.policy, decision_.kernel.labels),
+                  std::move(applications), policy_reason);
 }
 
 bool Daemon::refresh_link_managers() {

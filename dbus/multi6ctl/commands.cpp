@@ -111,7 +111,23 @@ Details rank_options(const Invocation& inv) {
     if (inv.preference) {
         options.emplace("preference", sdbus::Variant(*inv.preference));
     }
+    if (inv.application) {
+        options.emplace("application", sdbus::Variant(*inv.application));
+    }
     return options;
+}
+
+// The Applications property; none from a daemon older than it.
+std::vector<Application> applications(ManagerProxy& manager) {
+    try {
+        return manager.Applications();
+    } catch (const sdbus::Error& e) {
+        if (e.getName() == "org.freedesktop.DBus.Error.UnknownProperty" ||
+            e.getName() == "org.freedesktop.DBus.Error.InvalidArgs") {
+            return {};
+        }
+        throw;
+    }
 }
 
 constexpr const char* bus_driver_name = "org.freedesktop.DBus";
@@ -213,6 +229,7 @@ int run_command(sdbus::IConnection& bus, const Invocation& inv) {
         status.version = manager.Version();
         status.state = manager.State();
         status.paths = manager.ListPaths();
+        status.applications = applications(manager);
         print(format_status(status, inv.json));
     } else if (inv.command == "paths") {
         print(format_paths(manager.ListPaths(), inv.json));
@@ -227,7 +244,7 @@ int run_command(sdbus::IConnection& bus, const Invocation& inv) {
         return monitor(bus, manager, inv.json);
     } else if (inv.command == "metrics") {
         const MetricsInput input{manager.Version(), manager.State(), manager.ListPaths(),
-                                 manager.Counters()};
+                                 manager.Counters(), applications(manager)};
         const std::string text = exposition::render(metric_families(input));
         if (!inv.output) {
             print(text);

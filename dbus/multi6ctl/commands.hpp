@@ -19,11 +19,12 @@ inline constexpr int invalid_argument = 5;  // the daemon refused an argument
 }  // namespace exit_code
 
 struct Invocation {
-    std::string command;                    // status, paths, rank, reload, monitor, metrics
-    std::vector<std::string> args;          // rank: destination addresses
-    std::optional<std::string> host;        // rank --host
-    std::optional<std::string> preference;  // rank --preference
-    std::optional<std::string> output;      // metrics -o: the file to replace
+    std::string command;                     // status, paths, rank, reload, monitor, metrics
+    std::vector<std::string> args;           // rank: destination addresses
+    std::optional<std::string> host;         // rank --host
+    std::optional<std::string> preference;   // rank --preference
+    std::optional<std::string> application;  // rank --application
+    std::optional<std::string> output;       // metrics -o: the file to replace
     bool json = false;
 };
 

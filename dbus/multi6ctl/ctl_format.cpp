@@ -79,6 +79,29 @@ std::string state_of(const Path& p) {
     return text_of(std::get<1>(p), "state");
 }
 
+template <typename T>
+T value_of(const Details& d, const std::string& key, T otherwise) {
+    const auto it = d.find(key);
+    return it != d.end() && it->second.containsValueOfType<T>() ? it->second.get<T>() : otherwise;
+}
+
+// "uplink isp-b via PATH, source S", "blocked (fallback = false: no preferred
+// uplink is usable)" or "generic policy (no preferred uplink is usable)",
+// then the moves.
+std::string describe_application(const Details& d) {
+    std::string what;
+    if (value_of(d, "blocked", false)) {
+        what = "blocked (fallback = false: no preferred uplink is usable)";
+    } else if (text_of(d, "uplink") == "-") {
+        what = "generic policy (no preferred uplink is usable)";
+    } else {
+        what = "uplink " + text_of(d, "uplink") + " via " + text_of(d, "path") + ", source " +
+               text_of(d, "source");
+    }
+    const std::uint64_t moves = value_of(d, "moves", std::uint64_t{0});
+    return what + "; " + std::to_string(moves) + (moves == 1 ? " move" : " moves");
+}
+
 }  // namespace
 
 std::string format_rtt(const Details& d, const std::string& key) {
@@ -173,9 +196,10 @@ std::string format_paths(const std::vector<Path>& paths, bool json) {
         const Details& d = std::get<1>(p);
         rows.push_back({std::get<0>(p), text_of(d, "uplink"), text_of(d, "state"),
                         format_rtt(d, "rtt_usec"), format_loss(d), text_of(d, "cost"),
-                        text_of(d, "addresses")});
+                        text_of(d, "addresses"), text_of(d, "applications")});
     }
-    return table({"PATH", "UPLINK", "STATE", "RTT", "LOSS", "COST", "ADDRESSES"}, rows);
+    return table({"PATH", "UPLINK", "STATE", "RTT", "LOSS", "COST", "ADDRESSES", "APPLICATIONS"},
+                 rows);
 }
 
 std::string format_status(const Status& status, bool json) {
@@ -207,10 +231,17 @@ std::string format_status(const Status& status, bool json) {
                      json_string(link) + ",\"manager\":" + json_string(m.first) +
                      ",\"note\":" + json_string(m.second) + "}";
         }
+        std::string applications;
+        for (const Application& a : status.applications) {
+            const std::string members = json_members(std::get<1>(a));
+            applications += (applications.empty() ? "" : ",") + std::string("{\"name\":") +
+                            json_string(std::get<0>(a)) + (members.empty() ? "" : "," + members) +
+                            "}";
+        }
         return "{\"version\":" + json_string(status.version) +
                ",\"state\":" + json_string(status.state) +
                ",\"paths\":" + std::to_string(status.paths.size()) + ",\"paths_by_state\":{" +
-               counts + "},\"links\":[" + links + "]}\n";
+               counts + "},\"links\":[" + links + "],\"applications\":[" + applications + "]}\n";
     }
     std::string counts;
     for (const char* s : {"up", "unknown", "degraded", "down"}) {
@@ -225,6 +256,9 @@ std::string format_status(const Status& status, bool json) {
     for (const auto& [link, m] : managers) {
         links +=
             "Link:    " + link + ": RAs processed by " + m.first + "; multi6d " + m.second + "\n";
+    }
+    for (const Application& a : status.applications) {
+        links += "App:     " + std::get<0>(a) + ": " + describe_application(std::get<1>(a)) + "\n";
     }
     return "Version: " + status.version + "\nState:   " + status.state +
            "\nPaths:   " + std::to_string(status.paths.size()) + " (" + counts + ")\n" + links;

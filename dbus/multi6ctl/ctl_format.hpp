@@ -17,11 +17,14 @@ using Details = std::map<std::string, sdbus::Variant>;
 using Pair = sdbus::Struct<std::string, std::string, std::string, std::string, std::uint64_t,
                            double, std::string>;
 using Path = sdbus::Struct<std::string, Details>;
+// An entry of the Applications property: name, details.
+using Application = sdbus::Struct<std::string, Details>;
 
 struct Status {
     std::string version;
     std::string state;
     std::vector<Path> paths;
+    std::vector<Application> applications;
 };
 
 // A pair as the details it had before the typed reply (API v1): path,

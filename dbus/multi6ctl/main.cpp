@@ -29,6 +29,8 @@ Commands:
 Options:
   --json                 machine-readable output (status, paths, rank, monitor)
   -p, --preference PREF  rank: latency (default), cost or stability
+  -a, --application NAME rank as the connections of [[application]] NAME
+                         would go
   -o, --output FILE      metrics: write to FILE instead of standard output
   -h, --help             show this help
   --version              show the version
@@ -68,15 +70,17 @@ int main(int argc, char** argv) {
             return 0;
         } else if (!options_done && arg == "--json") {
             inv.json = true;
-        } else if (!options_done && (arg == "--host" || arg == "-p" || arg == "--preference" ||
-                                     arg == "-o" || arg == "--output")) {
+        } else if (!options_done &&
+                   (arg == "--host" || arg == "-p" || arg == "--preference" || arg == "-a" ||
+                    arg == "--application" || arg == "-o" || arg == "--output")) {
             const char* v = i + 1 < argc ? argv[++i] : nullptr;
             if (v == nullptr || *v == '\0') {
                 return usage_error("option " + std::string(arg) + " needs a value");
             }
-            (arg == "--host"                    ? inv.host
-             : arg == "-o" || arg == "--output" ? inv.output
-                                                : inv.preference) = v;
+            (arg == "--host"                         ? inv.host
+             : arg == "-o" || arg == "--output"      ? inv.output
+             : arg == "-a" || arg == "--application" ? inv.application
+                                                     : inv.preference) = v;
         } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
             return usage_error("unknown option '" + std::string(arg) + "'");
         } else if (inv.command.empty()) {
@@ -94,8 +98,8 @@ int main(int argc, char** argv) {
         c != "metrics") {
         return usage_error("unknown command '" + c + "'");
     }
-    if ((inv.host || inv.preference) && c != "rank") {
-        return usage_error("--host and --preference apply to 'rank' only");
+    if ((inv.host || inv.preference || inv.application) && c != "rank") {
+        return usage_error("--host, --preference and --application apply to 'rank' only");
     }
     if (inv.output && c != "metrics") {
         return usage_error("--output applies to 'metrics' only");

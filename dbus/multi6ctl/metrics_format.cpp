@@ -98,6 +98,22 @@ std::vector<Family> metric_families(const MetricsInput& input) {
             Sample{labels, get<std::uint64_t>(d, "state_changes").value_or(0)});
     }
 
+    Family moves = family("multi6d_application_moves_total",
+                          "Changes of the path an application's new connections use, from the "
+                          "first path it got",
+                          Type::Counter);
+    Family blocked = family("multi6d_application_blocked",
+                            "1 while an application's new connections fail (fallback = false and "
+                            "no preferred uplink usable)",
+                            Type::Gauge);
+    for (const Application& a : input.applications) {
+        const std::vector<Label> labels = {{"application", a.get<0>()}};
+        const Details& d = a.get<1>();
+        moves.samples.push_back(Sample{labels, get<std::uint64_t>(d, "moves").value_or(0)});
+        blocked.samples.push_back(
+            Sample{labels, std::uint64_t{get<bool>(d, "blocked").value_or(false) ? 1U : 0U}});
+    }
+
     const Details& c = input.counters;
     return {
         info,
@@ -125,6 +141,8 @@ std::vector<Family> metric_families(const MetricsInput& input) {
                   "Calls of org.multi6d.Manager1 methods, by method"),
         by_method(c, "dbus_errors", "multi6d_dbus_errors_total",
                   "Error replies of org.multi6d.Manager1 methods, by method"),
+        moves,
+        blocked,
     };
 }
 

@@ -56,7 +56,7 @@ intro=$(busctl --system introspect "$DEST" "$OBJ" "$IFACE")
 for member in '.Rank +method +asa\{sv\} +a\(sssstds\)' '.RankHost +method +sa\{sv\} +a\(sssstds\)' \
     '.ListPaths +method' '.Reload +method' '.PathStateChanged +signal +ssa\{sv\}' \
     '.PolicyChanged +signal +s' '.Version +property +s' '.State +property +s' \
-    '.Counters +property +a\{sv\}'; do
+    '.Counters +property +a\{sv\}' '.Applications +property +a\(sa\{sv\}\)'; do
     it_assert "introspection lists $member" grep -Eq "^\\$member" <<<"$intro"
 done
 
@@ -218,7 +218,7 @@ ctl_status 0 --json status
 it_assert "status --json" test "$(jq -c '[.state, .paths, .paths_by_state.down]' <<<"$CTL_OUT")" = '["running",3,1]'
 ctl_status 0 paths
 it_assert "paths: a header and three paths" test "$(wc -l <<<"$CTL_OUT")" -eq 4
-it_assert "paths: isp-b's line" grep -Eq '^eth1/2001:db8:b::/64/fe80::b +isp-b +up +5\.0ms +2\.0% +100 +2001:db8:b::100$' <<<"$CTL_OUT"
+it_assert "paths: isp-b's line" grep -Eq '^eth1/2001:db8:b::/64/fe80::b +isp-b +up +5\.0ms +2\.0% +100 +2001:db8:b::100 +-$' <<<"$CTL_OUT"
 ctl_status 0 paths --json
 it_assert "paths --json" test "$(jq -c '[.[].uplink]' <<<"$CTL_OUT")" = '["isp-a","isp-b","isp-c"]'
 ctl_status 0 rank 2001:db8:ffff::1
@@ -301,5 +301,5 @@ it_assert "completion: commands" test "$(complete_words multi6ctl r)" = "rank re
 it_assert "completion: metrics" test "$(complete_words multi6ctl m)" = "monitor metrics"
 it_assert "completion: metrics options" test "$(complete_words multi6ctl metrics -)" = "--output -o"
 it_assert "completion: preferences" test "$(complete_words multi6ctl rank -p '')" = "latency cost stability"
-it_assert "completion: rank options" test "$(complete_words multi6ctl rank --)" = "--host --preference --json"
+it_assert "completion: rank options" test "$(complete_words multi6ctl rank --)" = "--host --preference --application --json"
 echo "PASS: dbus_api"

@@ -90,9 +90,7 @@ int serve(bool fail_reload) {
                               }
                               return {};
                           },
-                          [] {
-                              return DaemonCounters{3, 1, 2, 10, 1};
-                          },
+                          [] { return DaemonCounters{3, 1, 2, 10, 1, {}}; },
                           [](const PathKey& key) {
                               return PathCounters{100U + static_cast<unsigned>(key.ifindex), 7, 2};
                           }});

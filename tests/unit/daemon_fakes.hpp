@@ -250,8 +250,10 @@ class FakeBus final : public BusPort {
     explicit FakeBus(Hooks h) : hooks(std::move(h)), reload(hooks.reload) {}
     void start() override { started = true; }
     void stop() override { stopped = true; }
-    void publish(std::vector<PathReport> p, PolicyTable, const std::string& reason) override {
+    void publish(std::vector<PathReport> p, PolicyTable, std::vector<ApplicationReport> a,
+                 const std::string& reason) override {
         paths = std::move(p);
+        applications = std::move(a);
         ++publications;
         if (!reason.empty()) {
             reasons.push_back(reason);
@@ -265,6 +267,7 @@ class FakeBus final : public BusPort {
     bool stopped = false;
     int publications = 0;
     std::vector<PathReport> paths;
+    std::vector<ApplicationReport> applications;
     std::vector<std::string> reasons;
     std::optional<std::string> lifecycle;
 };

@@ -112,7 +112,8 @@ TEST(FormatStatus, CountsPathsByState) {
         "Version: 0.1.0\nState:   running\nPaths:   3 (2 up, 0 unknown, 0 degraded, 1 down)\n");
     EXPECT_EQ(format_status(s, true),
               "{\"version\":\"0.1.0\",\"state\":\"running\",\"paths\":3,\"paths_by_state\":"
-              "{\"degraded\":0,\"down\":1,\"unknown\":0,\"up\":2},\"links\":[]}\n");
+              "{\"degraded\":0,\"down\":1,\"unknown\":0,\"up\":2},\"links\":[],"
+              "\"applications\":[]}\n");
 }
 
 TEST(FormatStatus, OneLinkLinePerLinkWithItsManager) {
@@ -134,7 +135,50 @@ TEST(FormatStatus, OneLinkLinePerLinkWithItsManager) {
               "{\"version\":\"0.1.0\",\"state\":\"running\",\"paths\":3,\"paths_by_state\":"
               "{\"degraded\":0,\"down\":0,\"unknown\":0,\"up\":3},\"links\":["
               "{\"interface\":\"eth0\",\"manager\":\"kernel\",\"note\":\"does x\"},"
-              "{\"interface\":\"eth1\",\"manager\":\"NetworkManager\",\"note\":\"does x\"}]}\n");
+              "{\"interface\":\"eth1\",\"manager\":\"NetworkManager\",\"note\":\"does x\"}],"
+              "\"applications\":[]}\n");
+}
+
+Application application(const char* name, const char* uplink, const char* path, bool blocked,
+                        std::uint64_t moves) {
+    Details d;
+    d.emplace("uplink", sdbus::Variant(std::string(uplink)));
+    d.emplace("path", sdbus::Variant(std::string(path)));
+    d.emplace("source", sdbus::Variant(std::string(*uplink != '\0' ? "2001:db8:b::10" : "")));
+    d.emplace("blocked", sdbus::Variant(blocked));
+    d.emplace("moves", sdbus::Variant(moves));
+    return Application(name, d);
+}
+
+TEST(FormatStatus, OneLinePerApplicationWithItsChoice) {
+    Status s = running_status({with_state("up")});
+    s.applications = {application("backup", "isp-b", "eth1/2001:db8:b::/64/fe80::b", false, 1),
+                      application("voip", "", "", false, 0), application("vault", "", "", true, 2)};
+    EXPECT_EQ(format_status(s, false),
+              "Version: 0.1.0\nState:   running\nPaths:   1 (1 up, 0 unknown, 0 degraded, 0 down)\n"
+              "App:     backup: uplink isp-b via eth1/2001:db8:b::/64/fe80::b, source "
+              "2001:db8:b::10; 1 move\n"
+              "App:     voip: generic policy (no preferred uplink is usable); 0 moves\n"
+              "App:     vault: blocked (fallback = false: no preferred uplink is usable); 2 "
+              "moves\n");
+    s.applications.resize(1);
+    EXPECT_EQ(format_status(s, true),
+              "{\"version\":\"0.1.0\",\"state\":\"running\",\"paths\":1,\"paths_by_state\":"
+              "{\"degraded\":0,\"down\":0,\"unknown\":0,\"up\":1},\"links\":[],"
+              "\"applications\":[{\"name\":\"backup\",\"blocked\":false,\"moves\":1,"
+              "\"path\":\"eth1/2001:db8:b::/64/fe80::b\",\"source\":\"2001:db8:b::10\","
+              "\"uplink\":\"isp-b\"}]}\n");
+}
+
+TEST(FormatPaths, TheApplicationsOnEachPath) {
+    Path a = path_entry("eth0/a", "isp-a", "fe80::a");
+    Path b = path_entry("eth1/b", "isp-b", "fe80::b");
+    b.get<1>().emplace("applications",
+                       sdbus::Variant(std::vector<std::string>{"backup", "updates"}));
+    EXPECT_EQ(format_paths({a, b}, false),
+              "PATH    UPLINK  STATE  RTT  LOSS  COST  ADDRESSES  APPLICATIONS\n"
+              "eth0/a  isp-a   -      -    -     100   -          -\n"
+              "eth1/b  isp-b   -      -    -     100   -          backup,updates\n");
 }
 
 TEST(FormatEvents, OneLineEach) {

@@ -315,6 +315,91 @@ TEST_F(DaemonTest, CountersFollowRasFailoverRecoveryAndRepairs) {
     EXPECT_EQ(counters().repairs, 1U);
 }
 
+// Issue 17 item 4: each application's choice on the bus (Applications,
+// ListPaths), a PolicyChanged reason when it changes, and its moves counted
+// from the first path it got (start-up before the routers answer is not a
+// move).
+TEST_F(DaemonTest, ApplicationChoicesArePublishedAndTheirMovesCounted) {
+    UplinkConfig isp_a;
+    isp_a.name = "isp-a";
+    isp_a.match_prefixes = {pfx("2001:db8:a::/64")};
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    isp_b.match_prefixes = {pfx("2001:db8:b::/64")};
+    config.uplinks = {isp_a, isp_b};
+    ApplicationConfig backup;
+    backup.name = "backup";
+    backup.users = {"65534"};
+    backup.uids = {65534};
+    backup.uplinks = {"isp-b"};
+    config.applications = {backup};
+    start();
+    const auto moves = [this] {
+        const auto m = bus->hooks.counters().application_moves;
+        const auto it = m.find("backup");
+        return it == m.end() ? std::uint64_t{0} : it->second;
+    };
+    ASSERT_EQ(bus->applications.size(), 1U);
+    EXPECT_EQ(bus->applications[0].name, "backup");
+    EXPECT_EQ(bus->applications[0].path_id, "");  // no router yet: the generic policy
+
+    two_paths();
+    loop->advance(5s);
+    const std::string path_b = "eth1/2001:db8:b::/64/fe80::b";
+    ASSERT_EQ(bus->applications.size(), 1U);
+    EXPECT_EQ(bus->applications[0].uplink, "isp-b");
+    EXPECT_EQ(bus->applications[0].path_id, path_b);
+    EXPECT_EQ(bus->applications[0].source, addr("2001:db8:b::10"));
+    EXPECT_EQ(bus->applications[0].uplinks, std::vector<std::string>{"isp-b"});
+    EXPECT_EQ(moves(), 0U);
+    const auto reason_with = [this](const std::string& text) {
+        return std::ranges::any_of(
+            bus->reasons, [&](const std::string& r) { return r.find(text) != std::string::npos; });
+    };
+    EXPECT_TRUE(reason_with("application backup: uplink isp-b: 2001:db8:b::10 via fe80::b"));
+
+    // B fails: the generic policy (fallback), one move.
+    bus->reasons.clear();
+    unreachable.insert(addr("fe80::b"));
+    loop->advance(30s);
+    EXPECT_EQ(bus->applications[0].path_id, "");
+    EXPECT_FALSE(bus->applications[0].blocked);
+    EXPECT_EQ(moves(), 1U);
+    EXPECT_TRUE(reason_with("application backup: generic policy"))
+        << ::testing::PrintToString(bus->reasons);
+
+    // B recovers: back, a second move.
+    unreachable.clear();
+    loop->advance(120s);
+    EXPECT_EQ(bus->applications[0].path_id, path_b);
+    EXPECT_EQ(moves(), 2U);
+}
+
+// fallback = false: blocked while B is down, on the bus as such.
+TEST_F(DaemonTest, ABlockedApplicationIsPublishedAsBlocked) {
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    isp_b.match_prefixes = {pfx("2001:db8:b::/64")};
+    config.uplinks = {isp_b};
+    ApplicationConfig backup;
+    backup.name = "backup";
+    backup.users = {"65534"};
+    backup.uids = {65534};
+    backup.uplinks = {"isp-b"};
+    backup.fallback = false;
+    config.applications = {backup};
+    start();
+    two_paths();
+    loop->advance(5s);
+    ASSERT_EQ(bus->applications.size(), 1U);
+    EXPECT_FALSE(bus->applications[0].blocked);
+    unreachable.insert(addr("fe80::b"));
+    loop->advance(30s);
+    EXPECT_TRUE(bus->applications[0].blocked);
+    EXPECT_EQ(bus->applications[0].uplink, "");
+    EXPECT_EQ(bus->hooks.counters().application_moves.at("backup"), 1U);
+}
+
 // Issue 13 regression: after router lifetime 0 (and with the other prefix
 // deprecated, so no generic path is left) the rule of A's still-valid
 // address led to an empty table: "Network is unreachable" from it and open

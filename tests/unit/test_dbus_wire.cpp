@@ -92,7 +92,7 @@ TEST(ParseRankOptions, RejectsUnknownKeysTypesAndValues) {
     Details unknown;
     unknown.emplace("colour", sdbus::Variant(std::string("blue")));
     EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(unknown); }),
-              "unknown option 'colour' (known: preference)");
+              "unknown option 'colour' (known: application, preference)");
     Details wrong_type;
     wrong_type.emplace("preference", sdbus::Variant(std::uint32_t{1}));
     EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(wrong_type); }),
@@ -101,6 +101,30 @@ TEST(ParseRankOptions, RejectsUnknownKeysTypesAndValues) {
     bad_value.emplace("preference", sdbus::Variant(std::string("fastest")));
     EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(bad_value); }),
               "invalid value 'fastest' for option 'preference' (latency, cost or stability)");
+    Details wrong_application_type;
+    wrong_application_type.emplace("application", sdbus::Variant(true));
+    EXPECT_EQ(invalid_argument_message([&] { parse_rank_options(wrong_application_type); }),
+              "option 'application' must be a string (type 's'), not 'b'");
+}
+
+// An application name is checked against the applications the daemon has:
+// an unknown one must not rank as no application at all.
+TEST(ParseRankOptions, ApplicationMustBeKnown) {
+    Details d;
+    d.emplace("application", sdbus::Variant(std::string("backup")));
+    const RankOptions options = parse_rank_options(d);
+    EXPECT_EQ(options.application, "backup");
+    ApplicationReport backup;
+    backup.name = "backup";
+    ApplicationReport voip;
+    voip.name = "voip";
+    EXPECT_NO_THROW(check_rank_application(options, std::vector{voip, backup}));
+    EXPECT_NO_THROW(check_rank_application(RankOptions{}, {}));
+    EXPECT_EQ(invalid_argument_message([&] { check_rank_application(options, std::vector{voip}); }),
+              "unknown application 'backup' for option 'application' (known: voip)");
+    EXPECT_EQ(invalid_argument_message([&] { check_rank_application(options, {}); }),
+              "unknown application 'backup' for option 'application' (no [[application]] "
+              "matches an account)");
 }
 
 TEST(CheckHost, AcceptsNamesAndLiterals) {
@@ -146,7 +170,10 @@ std::string text(const Details& d, const std::string& key) {
 }
 
 TEST(PathDetails, CarryEverythingKnown) {
-    const Details d = path_details(report('a', PathHealth::Up, 1500), PathCounters{40, 3, 2});
+    const Details d = path_details(report('a', PathHealth::Up, 1500), PathCounters{40, 3, 2},
+                                   {"backup", "updates"});
+    EXPECT_EQ(d.at("applications").get<std::vector<std::string>>(),
+              (std::vector<std::string>{"backup", "updates"}));
     EXPECT_EQ(d.at("probes_sent").get<std::uint64_t>(), 40U);
     EXPECT_EQ(d.at("probes_lost").get<std::uint64_t>(), 3U);
     EXPECT_EQ(d.at("state_changes").get<std::uint64_t>(), 2U);
@@ -167,6 +194,32 @@ TEST(PathDetails, CarryEverythingKnown) {
               (std::vector<std::string>{"2001:db8:fe::/48", "2001:db8:ff::/48"}));
     EXPECT_EQ(d.count("rtt_variation_usec"), 0U);  // unknown: absent
     EXPECT_EQ(d.count("link_manager"), 0U);        // not looked yet: absent
+}
+
+TEST(ApplicationDetails, CarryTheChoiceAndTheMoves) {
+    ApplicationReport a;
+    a.name = "backup";
+    a.uplinks = {"isp-b", "isp-a"};
+    a.fallback = false;
+    a.uplink = "isp-b";
+    a.path_id = "eth1/2001:db8:b::/64/fe80::b";
+    a.source = addr("2001:db8:b::100");
+    const Details d = application_details(a, 3);
+    EXPECT_EQ(text(d, "uplink"), "isp-b");
+    EXPECT_EQ(text(d, "path"), a.path_id);
+    EXPECT_EQ(text(d, "source"), "2001:db8:b::100");
+    EXPECT_FALSE(d.at("blocked").get<bool>());
+    EXPECT_FALSE(d.at("fallback").get<bool>());
+    EXPECT_EQ(d.at("uplinks").get<std::vector<std::string>>(), a.uplinks);
+    EXPECT_EQ(d.at("moves").get<std::uint64_t>(), 3U);
+    ApplicationReport blocked;
+    blocked.name = "backup";
+    blocked.blocked = true;
+    const Details b = application_details(blocked, 0);
+    EXPECT_EQ(text(b, "uplink"), "");
+    EXPECT_EQ(text(b, "path"), "");
+    EXPECT_EQ(text(b, "source"), "");
+    EXPECT_TRUE(b.at("blocked").get<bool>());
 }
 
 TEST(PairWriter, ValuesAreTypedPairs) {

@@ -172,6 +172,24 @@ TEST(MetricsFormat, DaemonCountersAndDbusCallsByMethod) {
     EXPECT_TRUE(has_line(text, "multi6d_dbus_errors_total{method=\"ListPaths\"} 0"));
 }
 
+TEST(MetricsFormat, ApplicationMovesAndBlocked) {
+    MetricsInput in = input();
+    Details backup;
+    backup.emplace("moves", sdbus::Variant(std::uint64_t{2}));
+    backup.emplace("blocked", sdbus::Variant(false));
+    Details voip;
+    voip.emplace("moves", sdbus::Variant(std::uint64_t{0}));
+    voip.emplace("blocked", sdbus::Variant(true));
+    in.applications = {Application("backup", backup), Application("voip", voip)};
+    const std::string text = render(metric_families(in));
+    EXPECT_TRUE(has_line(text, "# TYPE multi6d_application_moves_total counter")) << text;
+    EXPECT_TRUE(has_line(text, "multi6d_application_moves_total{application=\"backup\"} 2"));
+    EXPECT_TRUE(has_line(text, "multi6d_application_moves_total{application=\"voip\"} 0"));
+    EXPECT_TRUE(has_line(text, "# TYPE multi6d_application_blocked gauge"));
+    EXPECT_TRUE(has_line(text, "multi6d_application_blocked{application=\"backup\"} 0"));
+    EXPECT_TRUE(has_line(text, "multi6d_application_blocked{application=\"voip\"} 1"));
+}
+
 TEST(MetricsFormat, LabelValuesFromTheDaemonAreEscaped) {
     MetricsInput in = input();
     in.paths = {path("x", "up", 1000, 0.0)};

@@ -200,7 +200,7 @@ TEST(RankPairs, AppliedLabelsDecideBeforePerformance) {
         rc("2001:db8:a::100", 0, metrics(PathHealth::Up, 90000)),
     };
     const auto destinations = addrs({"2001:db8:ffff::1"});
-    const auto pairs = rank_pairs(candidates, destinations, {&table, RankPreference::Latency});
+    const auto pairs = rank_pairs(candidates, destinations, {&table, RankPreference::Latency, {}});
     EXPECT_EQ(describe(pairs, candidates, destinations),
               (std::vector<std::string>{"2001:db8:a::100>2001:db8:ffff::1 source-6",
                                         "2001:db8:b::100>2001:db8:ffff::1 none"}));
@@ -251,7 +251,7 @@ TEST(RankPairs, PathPerformanceReplacesDestinationRules9And10) {
         rc("2001:db8:b::100", 1, metrics(PathHealth::Up, 8000)),
     };
     const auto destinations = addrs({"2001:db8:1000::1", "2001:db8:2000::1"});
-    const RankingContext ctx{&table, RankPreference::Latency};
+    const RankingContext ctx{&table, RankPreference::Latency, {}};
     EXPECT_EQ(describe(rank_pairs(candidates, destinations, ctx), candidates, destinations),
               (std::vector<std::string>{"2001:db8:b::100>2001:db8:2000::1 source-6",
                                         "2001:db8:a::100>2001:db8:2000::1 destination-9",

@@ -82,5 +82,33 @@ TEST(RankingSnapshot, KeepsOnlyTheMostRecentRequests) {
     EXPECT_EQ(s.memo_hits(), 2U);
 }
 
+// Rank's option "application": each application is its own request, ranked
+// as that application's connections would go; an unknown name ranks as none.
+TEST(RankingSnapshot, RanksForANamedApplication) {
+    std::vector<PathReport> paths = {path('a', 1000), path('b', 9000)};
+    paths[0].uplink = "isp-a";
+    paths[1].uplink = "isp-b";
+    ApplicationReport backup;
+    backup.name = "backup";
+    backup.uplinks = {"isp-b"};
+    backup.path = paths[1].key;
+    backup.path_id = paths[1].id;
+    backup.uplink = "isp-b";
+    backup.source = addr("2001:db8:b::100");
+    RankingSnapshot s(paths, PolicyTable::rfc6724_default(), {backup});
+    ASSERT_NE(s.application("backup"), nullptr);
+    EXPECT_EQ(s.application("voip"), nullptr);
+    const std::vector<Address> d = {addr("2001:db8:ffff::1")};
+    EXPECT_EQ(sources(s.rank(d, RankPreference::Latency)),
+              (std::vector<Address>{addr("2001:db8:a::100"), addr("2001:db8:b::100")}));
+    EXPECT_EQ(sources(s.rank(d, RankPreference::Latency, "backup")),
+              (std::vector<Address>{addr("2001:db8:b::100"), addr("2001:db8:a::100")}));
+    EXPECT_EQ(s.memo_hits(), 0U);
+    EXPECT_EQ(sources(s.rank(d, RankPreference::Latency, "backup"))[0], addr("2001:db8:b::100"));
+    EXPECT_EQ(s.memo_hits(), 1U);
+    EXPECT_EQ(sources(s.rank(d, RankPreference::Latency, "voip"))[0], addr("2001:db8:a::100"));
+    EXPECT_EQ(s.memo_hits(), 2U);  // the same request as no application
+}
+
 }  // namespace
 }  // namespace multi6d

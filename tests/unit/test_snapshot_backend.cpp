@@ -72,6 +72,36 @@ TEST(SnapshotBackend, UpdateSaysWhatChanged) {
     EXPECT_TRUE(u.policy_changed);
 }
 
+// An application's choice changing is a policy change; Rank with an
+// application the snapshot does not have is refused, not ranked as none.
+TEST(SnapshotBackend, ApplicationsAreServedAndTheirChangesArePolicyChanges) {
+    SnapshotBackend b({});
+    const std::vector<PathReport> paths = {path('a', PathHealth::Up), path('b', PathHealth::Up)};
+    ApplicationReport backup;
+    backup.name = "backup";
+    backup.uplinks = {"isp-b"};
+    b.update(paths, PolicyTable::rfc6724_default(), {backup});
+    ASSERT_EQ(b.list_applications().size(), 1U);
+    EXPECT_EQ(b.list_applications()[0].name, "backup");
+    auto u = b.update(paths, PolicyTable::rfc6724_default(), {backup});
+    EXPECT_FALSE(u.policy_changed);
+    backup.path = paths[1].key;
+    backup.path_id = paths[1].id;
+    backup.source = test::addr("2001:db8:b::100");
+    u = b.update(paths, PolicyTable::rfc6724_default(), {backup});
+    EXPECT_TRUE(u.policy_changed);
+    EXPECT_TRUE(u.changes.empty());
+
+    const std::vector<Address> d = {test::addr("2001:db8:ffff::1")};
+    RankOptions options;
+    options.application = "backup";
+    const auto pairs = b.rank(d, options);
+    ASSERT_FALSE(pairs.empty());
+    EXPECT_EQ(pairs[0].source, test::addr("2001:db8:b::100"));
+    options.application = "voip";
+    EXPECT_THROW(b.rank(d, options), sdbus::Error);
+}
+
 TEST(SnapshotBackend, ReloadUsesTheGivenFunction) {
     SnapshotBackend none({});
     EXPECT_FALSE(none.reload().ok);
