@@ -19,6 +19,9 @@ namespace {
 constexpr auto mptcp_start_hold = std::chrono::seconds(2);
 // Owned state removed by someone else is back within 1 s (DESIGN.md §6).
 constexpr auto kernel_check_interval = std::chrono::milliseconds(500);
+// The check waits for a wake-up the loop has anyway (probes, replies) up to
+// this long, so it costs no wake-up of its own while paths are probed.
+constexpr auto kernel_check_latest = std::chrono::milliseconds(750);
 
 }  // namespace
 
@@ -75,15 +78,20 @@ void Daemon::arm_kernel_check() {
     // timer: one label dump, one sysctl read per managed link and one
     // endpoint dump a second. Rules and routes come as events. (This also
     // follows NetworkManager's MPTCP endpoints, which it re-creates under
-    // new ids on `nmcli device reapply`.)
-    kernel_check_timer_ = loop_.add_timer(loop_.now() + kernel_check_interval, [this] {
-        if (reconciler_->unnotified_drift(loop_.now())) {
-            schedule_reconcile();
-        } else {
-            update_mptcp();
-        }
-        arm_kernel_check();
-    });
+    // new ids on `nmcli device reapply`.) A lazy timer: it runs at the
+    // first wake-up after 500 ms (issue 14: no wake-ups beyond the probe
+    // schedule), after 750 ms at the latest when nothing woke the loop, so a
+    // repair still comes within a second (multi6d(8), Repair).
+    const MonotonicTime now = loop_.now();
+    kernel_check_timer_ =
+        loop_.add_lazy_timer(now + kernel_check_interval, now + kernel_check_latest, [this] {
+            if (reconciler_->unnotified_drift(loop_.now())) {
+                schedule_reconcile();
+            } else {
+                update_mptcp();
+            }
+            arm_kernel_check();
+        });
 }
 
 void Daemon::configure_gai() {

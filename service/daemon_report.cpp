@@ -16,6 +16,8 @@ namespace {
 
 // A manager started or stopped after multi6d is seen within this.
 constexpr auto link_manager_refresh = std::chrono::seconds(3);
+// Waits for a wake-up the loop has anyway up to this long (a lazy timer).
+constexpr auto link_manager_refresh_latest = std::chrono::seconds(4);
 
 // "PREFIX via ROUTER on LINK" for the path whose label the generic
 // destinations (2000::/3) carry.
@@ -171,11 +173,13 @@ void Daemon::publish_dbus(const std::string& policy_reason) {
 
 bool Daemon::refresh_link_managers() {
     const bool changed = link_managers_->refresh(LinkManagers::links_with_paths(model_));
-    link_manager_timer_ = loop_.add_timer(loop_.now() + link_manager_refresh, [this] {
-        if (refresh_link_managers()) {
-            schedule_reconcile();
-        }
-    });
+    const MonotonicTime now = loop_.now();
+    link_manager_timer_ =
+        loop_.add_lazy_timer(now + link_manager_refresh, now + link_manager_refresh_latest, [this] {
+            if (refresh_link_managers()) {
+                schedule_reconcile();
+            }
+        });
     return changed;
 }
 

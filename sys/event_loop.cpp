@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -49,6 +50,30 @@ struct SdSource final : EventSource::Handle {
     }
 };
 
+// A lazy timer (EventLoop::add_lazy_timer): a post source, which sd-event
+// dispatches after any other source was dispatched in an iteration, runs
+// the callback once the iteration's time has reached `earliest`; a timer at
+// `latest` is the backstop when nothing else wakes the loop. One-shot: the
+// first of the two to run disables both.
+struct SdLazySource final : EventSource::Handle {
+    sd_event_source* post = nullptr;
+    sd_event_source* backstop = nullptr;
+    std::uint64_t earliest_usec = 0;
+    std::function<void()> on_event;
+    ~SdLazySource() override {
+        for (sd_event_source* s : {post, backstop}) {
+            if (s != nullptr) {
+                sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                sd_event_source_unref(s);
+            }
+        }
+    }
+    void disable() const {
+        sd_event_source_set_enabled(post, SD_EVENT_OFF);
+        sd_event_source_set_enabled(backstop, SD_EVENT_OFF);
+    }
+};
+
 // Handlers call a copy of the callback: a callback may replace or destroy its
 // own EventSource (re-arming a timer does), which frees the original.
 int io_handler(sd_event_source* source, int, std::uint32_t revents, void* userdata) {
@@ -68,6 +93,25 @@ int signal_handler(sd_event_source* source, const signalfd_siginfo*, void* userd
 
 int defer_handler(sd_event_source* source, void* userdata) {
     auto callback = static_cast<SdSource*>(userdata)->on_event;
+    return guarded(source, [&] { callback(); });
+}
+
+int lazy_post_handler(sd_event_source* source, void* userdata) {
+    auto* lazy = static_cast<SdLazySource*>(userdata);
+    std::uint64_t now = 0;
+    sd_event_now(sd_event_source_get_event(source), CLOCK_MONOTONIC, &now);
+    if (now < lazy->earliest_usec) {
+        return 0;
+    }
+    lazy->disable();
+    auto callback = lazy->on_event;
+    return guarded(source, [&] { callback(); });
+}
+
+int lazy_backstop_handler(sd_event_source* source, std::uint64_t, void* userdata) {
+    auto* lazy = static_cast<SdLazySource*>(userdata);
+    lazy->disable();
+    auto callback = lazy->on_event;
     return guarded(source, [&] { callback(); });
 }
 
@@ -108,6 +152,23 @@ EventSource SdEventLoop::add_timer(MonotonicTime deadline, std::function<void()>
                                         1000, time_handler, cb.get());
         r < 0) {
         fail("add timer", r);
+    }
+    return EventSource(std::move(cb));
+}
+
+EventSource SdEventLoop::add_lazy_timer(MonotonicTime earliest, MonotonicTime latest,
+                                        std::function<void()> callback) {
+    auto cb = std::make_unique<SdLazySource>();
+    cb->on_event = std::move(callback);
+    cb->earliest_usec = to_usec(earliest);
+    if (const int r = sd_event_add_post(event_, &cb->post, lazy_post_handler, cb.get()); r < 0) {
+        fail("add lazy timer", r);
+    }
+    if (const int r = sd_event_add_time(event_, &cb->backstop, CLOCK_MONOTONIC,
+                                        std::max(to_usec(latest), cb->earliest_usec), 1000,
+                                        lazy_backstop_handler, cb.get());
+        r < 0) {
+        fail("add lazy timer", r);
     }
     return EventSource(std::move(cb));
 }

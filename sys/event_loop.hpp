@@ -46,6 +46,15 @@ class EventLoop {
                                std::function<void(std::uint32_t)> callback) = 0;
     // One-shot timer on CLOCK_MONOTONIC (same clock as steady_clock on Linux).
     virtual EventSource add_timer(MonotonicTime deadline, std::function<void()> callback) = 0;
+    // One-shot timer that does not wake the process by itself unless it
+    // must: `callback` runs at the first wake-up of the loop at or after
+    // `earliest` (whatever woke it: a probe's timer, a reply, netlink), and
+    // at `latest` if nothing woke it before. For periodic housekeeping,
+    // which then rides on the probe schedule's wake-ups (issue 14: no
+    // wake-ups beyond the probe schedule). `latest` before `earliest` is
+    // taken as `earliest`.
+    virtual EventSource add_lazy_timer(MonotonicTime earliest, MonotonicTime latest,
+                                       std::function<void()> callback) = 0;
     // Blocks the signal and delivers it through the loop (signalfd).
     virtual EventSource add_signal(int signal, std::function<void()> callback) = 0;
     // Runs once when the loop is next idle (coalesces bursts of changes).
@@ -69,6 +78,8 @@ class SdEventLoop final : public EventLoop {
     EventSource add_io(int fd, std::uint32_t events,
                        std::function<void(std::uint32_t)> callback) override;
     EventSource add_timer(MonotonicTime deadline, std::function<void()> callback) override;
+    EventSource add_lazy_timer(MonotonicTime earliest, MonotonicTime latest,
+                               std::function<void()> callback) override;
     EventSource add_signal(int signal, std::function<void()> callback) override;
     EventSource add_defer(std::function<void()> callback) override;
     void enable_watchdog() override;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <sys/epoll.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -35,6 +37,17 @@ class FakeLoop final : public EventLoop {
         Entry e;
         e.kind = Kind::Timer;
         e.deadline = deadline;
+        e.on_event = std::move(callback);
+        return add(std::move(e));
+    }
+    // Like sd-event's post source plus a backstop timer: due at `latest`,
+    // or earlier after any other callback ran at or after `earliest`.
+    EventSource add_lazy_timer(MonotonicTime earliest, MonotonicTime latest,
+                               std::function<void()> callback) override {
+        Entry e;
+        e.kind = Kind::Timer;
+        e.lazy_from = earliest;
+        e.deadline = std::max(latest, earliest);
         e.on_event = std::move(callback);
         return add(std::move(e));
     }
@@ -120,6 +133,7 @@ class FakeLoop final : public EventLoop {
         int fd = -1;
         std::uint32_t events = 0;
         MonotonicTime deadline{};
+        std::optional<MonotonicTime> lazy_from;  // add_lazy_timer's `earliest`
         int signal = 0;
         std::function<void(std::uint32_t)> on_io;
         std::function<void()> on_event;
@@ -156,16 +170,29 @@ class FakeLoop final : public EventLoop {
         if (it == entries_.end()) {
             return;  // removed by an earlier callback of this round
         }
+        const bool lazy = it->second.lazy_from.has_value();
         if (it->second.kind == Kind::Io) {
             auto callback = it->second.on_io;
             callback(revents);
-            return;
+        } else {
+            auto callback = it->second.on_event;
+            // Timers and deferred callbacks are one-shot: a fired one stays
+            // registered (its handle removes it) but never fires again.
+            it->second.spent = it->second.kind == Kind::Timer || it->second.kind == Kind::Defer;
+            callback();
         }
-        auto callback = it->second.on_event;
-        // Timers and deferred callbacks are one-shot: a fired one stays
-        // registered (its handle removes it) but never fires again.
-        it->second.spent = it->second.kind == Kind::Timer || it->second.kind == Kind::Defer;
-        callback();
+        if (!lazy) {
+            run_lazy_due();
+        }
+    }
+    // After a callback other than a lazy timer's: the lazy timers whose
+    // `earliest` has come run too (sd-event's post sources).
+    void run_lazy_due() {
+        for (const std::uint64_t id : ids_of(Kind::Timer, [&](const Entry& e) {
+                 return e.lazy_from && *e.lazy_from <= now_;
+             })) {
+            call(id, 0);
+        }
     }
     // One deferred callback (oldest first), else one timer due at `at`.
     bool run_one(MonotonicTime at) {
