@@ -176,6 +176,7 @@ void PathSupervisor::judge(const PathKey& key, Path& path, TimePoint now) {
 
 void PathSupervisor::reconfigure(const ProbeSettings& settings) {
     settings_ = settings;
+    prober_->set_timeout(settings.timeout);
     global_cap_ = RateCap(settings.max_rate);
     const TimePoint now = loop_.now();
     for (auto& [key, path] : paths_) {

@@ -83,6 +83,8 @@ class ProbePort {
     // probe's own (policy/probe_timeout.hpp).
     virtual void send(const PathKey& path, const Address& source, const Address& target,
                       std::chrono::microseconds timeout) = 0;
+    // timeout_ms: how long after the send a late reply is still taken.
+    virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
     virtual void forget(const PathKey& path) = 0;
     virtual ProbeCounters counters(const PathKey& path) const = 0;
 };
@@ -139,8 +141,9 @@ class Prober final : public ProbePort {
     // The same with Options::timeout.
     void send(const PathKey& path, const Address& source, const Address& target);
 
-    // Options::timeout, for probes sent from now on without their own.
-    void set_timeout(std::chrono::milliseconds timeout);
+    // Options::timeout, for probes sent from now on: the timeout of those
+    // sent without their own, and the end of every probe's late window.
+    void set_timeout(std::chrono::milliseconds timeout) override;
 
     // Drops the path's outstanding probes (no callbacks) and its counters.
     void forget(const PathKey& path) override;

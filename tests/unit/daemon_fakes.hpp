@@ -201,6 +201,7 @@ class FakeNetwork final : public ProbePort {
         });
         paths_[id] = path;
     }
+    void set_timeout(std::chrono::milliseconds) override {}  // no late replies here
     void forget(const PathKey& path) override {
         for (auto it = paths_.begin(); it != paths_.end();) {
             if (it->second == path) {
