@@ -66,6 +66,7 @@ std::string to_toml(const Config& c) {
     s += "\n[probe]\n";
     s += "interval_ms = " + number(p.interval) + "\n";
     s += "timeout_ms = " + number(p.timeout) + "\n";
+    s += "min_timeout_ms = " + number(p.min_timeout) + "\n";
     s += "down_after = " + number(p.down_after) + "\n";
     s += "up_after = " + number(p.up_after) + "\n";
     s += "up_after_ms = " + number(p.up_after_duration) + "\n";

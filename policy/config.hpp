@@ -25,18 +25,20 @@ struct StateLimits {
 };
 
 // [probe]: how each (prefix, router) path is measured (DESIGN §3.4) and
-// when its state changes. Defaults aim at failover within 1 s at no more
-// than 5 probe packets per second per path (DESIGN §6).
+// when its state changes. Defaults aim at failover within 0.5 s at no more
+// than 5 probe packets per second per path in steady state (DESIGN §6,
+// issue 14); re-probes after a loss may briefly use up to max_rate_per_path.
 struct ProbeSettings {
     std::chrono::milliseconds interval{250};            // steady-state spacing per path
-    std::chrono::milliseconds timeout{300};             // a reply later than this is a loss
+    std::chrono::milliseconds timeout{300};             // cap of the adaptive probe timeout
+    std::chrono::milliseconds min_timeout{50};          // floor of it (probe_timeout.hpp)
     unsigned down_after = 3;                            // consecutive losses: -> down
     unsigned up_after = 5;                              // consecutive successes ...
     std::chrono::milliseconds up_after_duration{3000};  // ... spanning at least this: -> up
     unsigned loss_window = 40;                          // probes in the loss estimate
     unsigned degraded_loss_percent = 20;        // loss over the window at or above: degraded
     std::chrono::milliseconds degraded_rtt{0};  // smoothed RTT above: degraded; 0 = off
-    unsigned max_rate_per_path = 5;             // probe packets per second, hard cap
+    unsigned max_rate_per_path = 10;            // probe packets per second, hard cap
     unsigned max_rate = 50;                     // all paths together, hard cap
     bool probe_routers = true;                  // first-hop check: the router itself
     bool probe_dns_servers = true;              // RDNSS servers the router advertised

@@ -59,6 +59,9 @@ void read_probe(TableReader& r, ProbeSettings& p) {
     // 10 ms: a LAN round trip plus scheduling jitter; below it replies
     // arriving in time would count as losses.
     r.milliseconds("timeout_ms", p.timeout, 10, 60000);
+    // The adaptive timeout's floor (probe_timeout.hpp); above timeout_ms
+    // the timeout is fixed at timeout_ms.
+    r.milliseconds("min_timeout_ms", p.min_timeout, 10, 60000);
     r.integer("down_after", p.down_after, 1, 100);
     r.integer("up_after", p.up_after, 1, 1000);
     r.milliseconds("up_after_ms", p.up_after_duration, 0, 3600000);

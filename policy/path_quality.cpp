@@ -285,6 +285,17 @@ std::optional<HealthTransition> PathMonitor::record_reply(ProbeTargetKind kind,
     return after_outcome(now);
 }
 
+void PathMonitor::record_late_reply(ProbeTargetKind kind, Clock::duration rtt) {
+    add_sample(rtt_[index_of(kind)], rtt);
+    if (state_ == PathHealth::Down) {
+        return;
+    }
+    any_streak_ = {};
+    if (kind == ProbeTargetKind::Upstream) {
+        upstream_streak_ = {};
+    }
+}
+
 std::optional<HealthTransition> PathMonitor::record_loss(ProbeTargetKind kind,
                                                          const Address& target, TimePoint now) {
     successes_ = 0;

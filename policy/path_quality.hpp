@@ -4,15 +4,18 @@
 // prefix, router; policy/path.hpp) to the router itself ("router" probes: a
 // first-hop check) and to upstream targets (the RDNSS servers that router
 // advertised, RFC 8106, and configured targets). It reports each probe's
-// outcome here: a reply with its RTT, or a loss once `timeout` has passed
-// without a reply. PathMonitor turns the outcomes into PathHealth with
-// hysteresis, an RTT estimate and a loss ratio. Pure: time is injected.
+// outcome here: a reply with its RTT, or a loss once the probe's own
+// timeout (probe_timeout.hpp: adaptive, from the RTT estimate kept here)
+// has passed without a reply. PathMonitor turns the outcomes into PathHealth
+// with hysteresis, an RTT estimate and a loss ratio. Pure: time is injected.
 //
 // Outcomes are taken in the order they are reported, not sent: a reply
-// comes back within an RTT, a loss is known only `timeout` after the send, so
-// the reply to a re-probe is usually reported before the loss of the probe it
-// re-checked. "Lost in a row" therefore means "lost, and no reply arrived
-// meanwhile" — what a cut produces, and rarer under random loss.
+// comes back within an RTT, a loss is known only at the probe's deadline.
+// "Lost in a row" therefore means "lost, and no reply arrived meanwhile" —
+// what a cut produces, and rarer under random loss. A late reply (after
+// the deadline, within timeout_ms; record_late_reply) counts as such a
+// reply for the streaks, so a timeout that turned out too short for a slow
+// reply does not take a working path down.
 //
 // State machine (settings from ProbeSettings, policy/config.hpp):
 //
@@ -73,18 +76,22 @@
 // upstream estimate, or the router's if no upstream reply came yet. The
 // minimum RTT is the smallest sample since the monitor was created.
 //
-// Detection time (defaults: interval 250 ms, timeout 300 ms, down_after 3;
-// probes scheduled by ProbeScheduler, probe_schedule.hpp). Cut at 0; the
-// first probe after it leaves at s, uniform in (0, 250 ms]. It is overdue
-// at s + 100 ms and re-probed then (the 1 s rate window holds 4 probes, so a
-// 5th may go); the next waits for the window, until s + 250 ms. The losses
-// are known at s + 300, 400 and 550 ms: down 550–800 ms after the cut, 675 ms
-// on average. Add up to 250 ms when only the upstream was cut and the first
-// probe after the cut was the 1-in-8 router probe (answered); subtract up to
-// one RTT when the cut swallowed the reply to a probe sent just before it.
-// Simulated (path_quality_mc, 4000 cuts spread over 4 s, RTT 20 ms):
-//   first hop dead: mean 658 ms, median 658, p95 775, max 836;
-//   upstream dead:  mean 686 ms, median 673, p95 934, max 1050.
+// Detection time (defaults: interval 250 ms, timeout_ms 300, min_timeout_ms
+// 50, down_after 3; probes scheduled by ProbeScheduler, probe_schedule.hpp).
+// Cut at 0; the first probe after it leaves at s, uniform in (0, 250 ms].
+// With an upstream RTT below ~25 ms its timeout is the 50 ms floor; it is
+// lost at s + 50 ms and re-probed at once, and so is the re-probe: down at
+// s + 150 ms, 275 ms after the cut on average (the rate cap of 10/s leaves
+// room for the 2 re-probes). Add up to 250 ms when only the upstream was cut
+// and the first probe after the cut was the 1-in-8 router probe (answered);
+// subtract up to one RTT when the cut swallowed the reply to a probe sent
+// just before it. Simulated (path_quality_mc, 4000 cuts spread over 4 s,
+// RTT 20 ms):
+//   first hop dead: mean 259 ms, median 259, p95 373, max 418;
+//   upstream dead:  mean 287 ms, median 272, p95 532, max 660.
+// At the tuned setting (tests/bench/failover-tuned.toml: interval 50 ms,
+// min_timeout_ms 20, RTT 1 ms): first hop dead mean 84 ms, max 114;
+// upstream dead mean 91 ms, p95 139, max 168.
 //
 // False alarms at 2% random loss per packet in each direction (per probe
 // p = 1 − 0.98² = 3.96%) for 3 minutes at defaults (~740 probes, counting
@@ -93,8 +100,10 @@
 //   and each reaches 3 with p² = 1.6e-3: 4.3% of runs would go down. With
 //   the loss memory only the first loss after a clean minute needs 3 (p²,
 //   once per lossy episode); later streaks need 4 to 6 (≤ 27·p³ = 1.7e-3,
-//   then p⁴ and below). Report order (above) lowers this further: a
-//   re-probe's reply usually breaks the streak before it grows.
+//   then p⁴ and below). Simulated (path_quality_mc 4000 0.02 180, RTT
+//   20 ms, re-probing at once after each loss, ~744 probes a run): 8 of
+//   4000 runs (0.2%) went down, 1 degraded. Tuned (2000 runs, ~3690
+//   probes each): 0.15% down, 0.1% degraded.
 // * degraded: the sequential test, see loss_sprt.hpp (14 of 100000 seeded
 //   runs of 720 probes at 3.96% per probe saw a lossy verdict).
 // At 40% loss per packet in each direction (64% per probe) the test says
@@ -153,9 +162,16 @@ class PathMonitor {
     // reported lost). Returns the state change this caused, if any.
     std::optional<HealthTransition> record_reply(ProbeTargetKind kind, const Address& target,
                                                  Clock::duration rtt, TimePoint now);
-    // No reply to a probe to `target` within `timeout`.
+    // No reply to a probe to `target` within its timeout.
     std::optional<HealthTransition> record_loss(ProbeTargetKind kind, const Address& target,
                                                 TimePoint now);
+    // A reply, `rtt` after the send, to a probe already reported lost
+    // (its adaptive timeout, probe_timeout.hpp, was too short): an RTT
+    // sample, and proof that the path forwards, so it ends the streaks of
+    // losses that lead to down (of its kind, as a reply would). The loss
+    // stays counted, and it is no success towards up: neither changes the
+    // state.
+    void record_late_reply(ProbeTargetKind kind, Clock::duration rtt);
 
     // New settings (a reload): state, streaks and RTT are kept, the loss
     // window keeps its newest outcomes up to the new loss_window. Never

@@ -12,21 +12,6 @@ using std::chrono::milliseconds;
 constexpr std::uint64_t kRouterEvery = 8;
 // Steady gaps are interval · (1 ± kJitter); the first probe within interval · kJitter.
 constexpr double kJitter = 0.1;
-// RFC 6298 §2.3: RTO = SRTT + max(G, K·RTTVAR); G, the clock granularity,
-// taken as 10 ms so a very steady RTT does not make every late reply suspect.
-constexpr Clock::duration kGranularity = milliseconds(10);
-constexpr Clock::duration kFastestReprobe = milliseconds(100);
-
-Clock::duration reprobe_delay(Clock::duration interval, Clock::duration timeout,
-                              const std::optional<RttEstimate>& rtt) {
-    const Clock::duration high = timeout;
-    const Clock::duration low = std::min({interval, kFastestReprobe, high});
-    if (!rtt) {
-        return low;
-    }
-    const Clock::duration rto = rtt->srtt + std::max(kGranularity, 4 * rtt->rttvar);
-    return std::clamp(rto, low, high);
-}
 
 Clock::duration scaled(Clock::duration d, double factor) {
     return std::chrono::duration_cast<Clock::duration>(
@@ -59,34 +44,25 @@ void RateCap::record(TimePoint when) {
     }
 }
 
-Clock::duration reprobe_after(const ProbeSettings& settings,
-                              const std::optional<RttEstimate>& rtt) {
-    return reprobe_delay(settings.interval, settings.timeout, rtt);
-}
-
 ProbeScheduler::ProbeScheduler(const ProbeSettings& settings, TimePoint start, Random random)
-    : interval_(std::max<Clock::duration>(settings.interval, milliseconds(1))),
-      timeout_(settings.timeout),
+    : settings_(settings),
+      interval_(std::max<Clock::duration>(settings.interval, milliseconds(1))),
       random_(std::move(random)),
       cap_(settings.max_rate_per_path) {
     start_due_ = start + scaled(interval_, kJitter * random_());
-}
-
-Clock::duration ProbeScheduler::reprobe_after(const std::optional<RttEstimate>& rtt) const {
-    return reprobe_delay(interval_, timeout_, rtt);
 }
 
 Clock::duration ProbeScheduler::draw_gap() {
     return scaled(interval_, 1.0 - kJitter + 2 * kJitter * random_());
 }
 
-TimePoint ProbeScheduler::next_due(const std::optional<RttEstimate>& rtt) const {
+TimePoint ProbeScheduler::next_due(bool reprobe) const {
     if (sent_ == 0) {
         return cap_.earliest(start_due_);
     }
     TimePoint due = last_sent_ + gap_;
-    if (!answered_) {
-        due = std::min(due, last_sent_ + reprobe_after(rtt));
+    if (reprobe && !answered_) {
+        due = std::min(due, deadline_);
     }
     return cap_.earliest(due);
 }
@@ -103,7 +79,12 @@ std::optional<ProbeTargetKind> ProbeScheduler::next_kind(bool have_router,
                                                            : ProbeTargetKind::Upstream;
 }
 
-void ProbeScheduler::record_sent(std::uint16_t seq, TimePoint now) {
+Clock::duration ProbeScheduler::record_sent(std::uint16_t seq, TimePoint now,
+                                            const std::optional<RttEstimate>& rtt) {
+    Clock::duration timeout = probe_timeout(settings_, rtt);
+    if (sent_ > 0 && deadline_ > now + timeout) {
+        timeout = deadline_ - now;  // deadlines in send order (see the header)
+    }
     if (!suspicious()) {
         ++steady_sent_;
     }
@@ -111,13 +92,21 @@ void ProbeScheduler::record_sent(std::uint16_t seq, TimePoint now) {
     last_sent_ = now;
     last_seq_ = seq;
     answered_ = false;
+    deadline_ = now + timeout;
     gap_ = draw_gap();
     cap_.record(now);
+    return timeout;
 }
 
 void ProbeScheduler::record_reply(std::uint16_t seq) {
     if (sent_ > 0 && seq == last_seq_) {
         answered_ = true;
+    }
+}
+
+void ProbeScheduler::record_loss(std::uint16_t seq, TimePoint now) {
+    if (sent_ > 0 && seq == last_seq_ && !answered_) {
+        deadline_ = std::min(deadline_, now);
     }
 }
 

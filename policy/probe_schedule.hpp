@@ -8,27 +8,36 @@
 //   (chrony's sched.c does the same for its timeouts). The first probe of a
 //   new path goes within interval/10 of its creation: a new path's state
 //   matters for failover (PathMonitor, path_quality.hpp).
-// * Suspicion: while the newest probe is unanswered, the next probe is due
-//   reprobe_after() after it: RFC 6298's RTO (SRTT + max(10 ms, 4·RTTVAR)),
-//   but at least min(interval, 100 ms) and at most `timeout`. A reply that
-//   late is unusual, so rather than wait a full interval for the next sample,
-//   probe again at once: a cut path reaches down_after losses sooner. Each
-//   re-probe that also goes unanswered re-arms the same way, so an outage is
-//   probed as fast as the rate cap allows.
+// * Deadlines and re-probes: each probe has its own deadline, sent + its
+//   timeout (probe_timeout.hpp: RFC 6298's RTO from the path's SRTT and
+//   RTTVAR, clamped to [min_timeout, timeout]). A probe with no reply at
+//   its deadline is lost, and while the path is up or degraded the next
+//   probe goes at once rather than at the next interval: a cut path
+//   reaches down_after losses in a row after about down_after timeouts,
+//   not down_after intervals. The same holds for a probe reported lost
+//   before its deadline (an ICMPv6 error quoting it). Each re-probe that is
+//   also lost re-arms the same way, so the streak is probed as fast as the
+//   rate cap allows. A path that is down or has never answered is probed at
+//   the steady interval only: re-probing confirms a suspected failure of a
+//   working path, and would otherwise spend the cap forever on a dead one.
+//   Deadlines of one path stay in send order (a probe's timeout is raised
+//   to the previous one's remaining time if need be): the supervisor
+//   matches outcomes to probes in that order.
 // * Rate cap: never more than max_rate_per_path probes in any window of 1 s
 //   (RateCap below, exact over every window, not only on average). At the
-//   default interval of 250 ms the steady state uses 4 of the 5 slots; the
-//   5th goes to the first re-probe. So an outage costs ≤ 5 packets/s/path.
+//   default interval of 250 ms the steady state uses 4 of the 10 slots;
+//   the others go to re-probes after losses, which a working path rarely
+//   needs (the ≤ 5 probes/s/path budget of DESIGN §6 is the steady state).
 // * Target kind: Upstream, except every 8th steady probe goes to the router
 //   (when the path has both). Upstream replies already prove the first hop
 //   (PathMonitor counts them so), so router probes only keep the router's
 //   RTT and tell a dead first hop from a dead upstream; each one delays the
 //   next upstream probe, which is what detects an upstream-only cut (1 in 4
 //   measured 718 ms mean / 983 ms p95 detection, 1 in 8: 686 / 934).
-//   Re-probes under suspicion always go upstream: an upstream loss takes a
+//   Re-probes after a loss always go upstream: an upstream loss takes a
 //   path down when only the upstream is cut, and counts for a dead first hop
 //   as well.
-// Detection time at defaults: see path_quality.hpp (~0.5–1.05 s after a cut).
+// Detection time at defaults: see path_quality.hpp.
 #pragma once
 
 #include <chrono>
@@ -40,6 +49,7 @@
 #include "config.hpp"
 #include "lifetime.hpp"
 #include "path_quality.hpp"
+#include "probe_timeout.hpp"
 
 namespace multi6d {
 
@@ -61,9 +71,6 @@ class RateCap {
     std::deque<TimePoint> recent_;  // the last `limit` events, oldest first
 };
 
-// How long after sending a probe an unanswered one is suspicious (see above).
-Clock::duration reprobe_after(const ProbeSettings& settings, const std::optional<RttEstimate>& rtt);
-
 class ProbeScheduler {
   public:
     // Uniform in [0, 1); in the daemon a seeded std::mt19937_64, in tests a fixed seed.
@@ -72,8 +79,9 @@ class ProbeScheduler {
     ProbeScheduler(const ProbeSettings& settings, TimePoint start, Random random);
 
     // When the next probe is due (may be in the past: send at once).
-    // `rtt`: the path's estimate, PathMonitor::rtt().
-    TimePoint next_due(const std::optional<RttEstimate>& rtt) const;
+    // `reprobe`: the path is up or degraded, so a late or lost newest probe
+    // is re-probed at once (see above).
+    TimePoint next_due(bool reprobe) const;
 
     // Which kind the next probe should go to, given which the path has
     // (have_router: probe_routers is set and the router is known;
@@ -81,25 +89,34 @@ class ProbeScheduler {
     // nullopt: nothing to probe.
     std::optional<ProbeTargetKind> next_kind(bool have_router, bool have_upstream) const;
 
-    // A probe went out at `now` (ICMPv6 echo sequence `seq`).
-    void record_sent(std::uint16_t seq, TimePoint now);
+    // A probe went out at `now` (ICMPv6 echo sequence `seq`) on a path
+    // whose estimate is `rtt` (PathMonitor::rtt()). Returns its timeout,
+    // for the prober: probe_timeout(), raised if need be so that its
+    // deadline is not before the previous probe's.
+    Clock::duration record_sent(std::uint16_t seq, TimePoint now,
+                                const std::optional<RttEstimate>& rtt);
     // A reply to probe `seq` arrived (in time). Only the newest probe's reply
     // ends suspicion; older ones are ignored here.
     void record_reply(std::uint16_t seq);
+    // Probe `seq` was reported lost at `now`; for the newest one before its
+    // deadline (an ICMPv6 error), the re-probe is due from now.
+    void record_loss(std::uint16_t seq, TimePoint now);
 
     // The newest probe is still unanswered.
     bool suspicious() const { return sent_ > 0 && !answered_; }
+    // The newest probe's deadline (meaningless before the first probe).
+    TimePoint deadline() const { return deadline_; }
 
   private:
     Clock::duration draw_gap();
-    Clock::duration reprobe_after(const std::optional<RttEstimate>& rtt) const;
 
+    ProbeSettings settings_;
     Clock::duration interval_;
-    Clock::duration timeout_;
     Random random_;
     RateCap cap_;
     TimePoint start_due_;
     TimePoint last_sent_{};
+    TimePoint deadline_{};   // of the newest probe, or when it was reported lost
     Clock::duration gap_{};  // the steady gap after last_sent_
     std::uint64_t sent_ = 0;
     std::uint64_t steady_sent_ = 0;  // probes sent while not suspicious

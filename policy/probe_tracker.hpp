@@ -8,6 +8,13 @@
 // (RFC 4443 §3.1), or through a reply that arrived after the deadline — or
 // silently through forget(). Everything that does not match an outstanding
 // probe in every field is ignored and leaves the probes untouched.
+//
+// A probe lost at its deadline may be given a later `late_until`: until
+// then a reply to it still matches, once, as a late reply (ProbeOutcome::
+// late). The deadline is the adaptive timeout (probe_timeout.hpp), which a
+// jittery or suddenly slower path can undercut; a late reply is the proof
+// that the path still forwards, and the only RTT sample that lets the
+// estimate follow an RTT that rose above the timeout.
 #pragma once
 
 #include <chrono>
@@ -44,6 +51,8 @@ struct ProbeOutcome {
     ProbeRequest request;
     ProbeKind kind = ProbeKind::Probe;
     std::optional<std::chrono::microseconds> rtt;  // nullopt: lost
+    // A reply to a probe already reported lost at its deadline (rtt set).
+    bool late = false;
     // Lost to an ICMPv6 error quoting it: what the error said (set by the
     // prober, which has the packet).
     std::optional<std::string> error;
@@ -58,10 +67,12 @@ class ProbeTracker {
     // Registers a probe and returns the fields to put on the wire. Sequence
     // numbers count up from 1 and wrap, skipping numbers still outstanding.
     // `held`: not sent yet (waiting for the router's link-layer address);
-    // call transmitted() when it leaves. Throws std::length_error when all
-    // 65536 numbers are outstanding.
+    // call transmitted() when it leaves. `late_until` (at most: the
+    // deadline): a reply until then is still taken as a late one. Throws
+    // std::length_error when all 65536 numbers are outstanding.
     EchoFields add(const ProbeRequest& request, ProbeKind kind, const ProbeNonce& nonce,
-                   ProbeTime now, ProbeTime deadline, bool held = false);
+                   ProbeTime now, ProbeTime deadline, bool held = false,
+                   std::optional<ProbeTime> late_until = std::nullopt);
 
     // The held probe left now: its round-trip time counts from here. The
     // deadline stays. No effect on an unknown or already sent sequence.
@@ -70,7 +81,8 @@ class ProbeTracker {
     // An Echo Reply that arrived on `ifindex` from `from` to `to`. Matches
     // when identifier, sequence and nonce are those of a sent (not held)
     // probe, `from` is its target, `to` its source and `ifindex` its path's
-    // link. A match at or before the deadline is a reply, after it a loss.
+    // link. A match at or before the deadline is a reply; after it, a late
+    // reply if the probe was already reported lost (expire()), else a loss.
     std::optional<ProbeOutcome> on_reply(int ifindex, const Address& from, const Address& to,
                                          const EchoFields& fields, ProbeTime now);
 
@@ -81,10 +93,13 @@ class ProbeTracker {
     std::optional<ProbeOutcome> on_unreachable(int ifindex, const Address& to,
                                                const QuotedProbe& quoted);
 
-    // Removes and returns (as losses) every probe whose deadline is before
-    // `now`, earliest deadline first.
+    // Returns (as losses) every probe whose deadline is before `now` and
+    // was not reported yet, earliest deadline first; removes them, except
+    // those kept for a late reply, which a later expire() removes silently
+    // once past late_until.
     std::vector<ProbeOutcome> expire(ProbeTime now);
 
+    // The earliest deadline of a probe not yet reported.
     std::optional<ProbeTime> next_deadline() const;
 
     // Drops the path's probes without an outcome; returns how many.
@@ -103,9 +118,12 @@ class ProbeTracker {
         ProbeTime sent;
         ProbeTime deadline;
         bool held = false;
+        ProbeTime late_until;  // >= deadline
+        bool lost = false;     // reported lost, kept for a late reply
     };
     const Entry* find(std::uint16_t sequence) const;
-    std::size_t size() const { return entries_.size(); }
+    // Probes awaiting an outcome (not those only kept for a late reply).
+    std::size_t size() const;
 
   private:
     std::optional<ProbeOutcome> take(std::map<std::uint16_t, Entry>::iterator it,

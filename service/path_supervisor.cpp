@@ -46,6 +46,9 @@ PathSupervisor::PathSupervisor(EventLoop& loop, const ProbeSettings& settings,
               },
               [this](const PathKey& key, const Address& target, const std::string& error) {
                   on_outcome(key, target, std::nullopt, error);
+              },
+              [this](const PathKey& key, const Address& target, std::chrono::microseconds rtt) {
+                  on_late_reply(key, target, rtt);
               }},
           Prober::Options{settings.timeout, std::nullopt, 64})),
       global_cap_(settings.max_rate) {}
@@ -185,6 +188,14 @@ void PathSupervisor::reconfigure(const ProbeSettings& settings) {
     rearm();
 }
 
+// Re-probing at once after a loss confirms a suspected failure of a
+// working path (probe_schedule.hpp); a down path, or one that never
+// answered, is probed at the steady interval.
+bool PathSupervisor::reprobes(const Path& path) {
+    const PathHealth health = path.monitor.state();
+    return health == PathHealth::Up || health == PathHealth::Degraded;
+}
+
 bool PathSupervisor::probeable(const Path& path) const {
     return path.source.has_value() &&
            path.scheduler.next_kind(!path.router_targets.empty(), !path.upstream_targets.empty())
@@ -197,7 +208,7 @@ void PathSupervisor::rearm() {
         if (!probeable(path)) {
             continue;  // its next_due would stay in the past and spin the loop
         }
-        const TimePoint due = path.scheduler.next_due(path.monitor.rtt());
+        const TimePoint due = path.scheduler.next_due(reprobes(path));
         if (!earliest || due < *earliest) {
             earliest = due;
         }
@@ -212,7 +223,7 @@ void PathSupervisor::rearm() {
 void PathSupervisor::on_timer() {
     const TimePoint now = loop_.now();
     for (auto& [key, path] : paths_) {
-        if (!probeable(path) || path.scheduler.next_due(path.monitor.rtt()) > now) {
+        if (!probeable(path) || path.scheduler.next_due(reprobes(path)) > now) {
             continue;
         }
         if (global_cap_.earliest(now) > now) {
@@ -235,9 +246,9 @@ void PathSupervisor::send_probe(const PathKey& key, Path& path, TimePoint now) {
             : path.upstream_targets[path.next_upstream++ % path.upstream_targets.size()];
     const std::uint16_t seq = path.seq++;
     path.pending.push_back(Pending{seq, *kind, target});
-    path.scheduler.record_sent(seq, now);
+    const Clock::duration timeout = path.scheduler.record_sent(seq, now, path.monitor.rtt());
     global_cap_.record(now);
-    prober_->send(key, *path.source, target);
+    prober_->send(key, *path.source, target, std::chrono::ceil<std::chrono::microseconds>(timeout));
 }
 
 void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
@@ -249,7 +260,8 @@ void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
     }
     Path& path = it->second;
     // Outcomes for one target arrive in the order sent (each ends at its
-    // reply or its deadline, and deadlines are in send order).
+    // reply or its deadline, and the scheduler keeps a path's deadlines in
+    // send order).
     const auto pending = std::find_if(path.pending.begin(), path.pending.end(),
                                       [&](const Pending& p) { return p.target == target; });
     if (pending == path.pending.end()) {
@@ -267,12 +279,33 @@ void PathSupervisor::on_outcome(const PathKey& key, const Address& target,
             path.last_upstream_reply = now;
         }
     } else {
+        path.scheduler.record_loss(probe.seq, now);
         transition = path.monitor.record_loss(probe.kind, target, now);
         path.evidence.record_loss(ProbeLoss{probe.kind, target, std::move(icmp_error),
                                             upstream_answered_elsewhere(key, now)});
     }
     if (transition) {
         path.monitor_reason = transition->reason;
+    }
+    judge(key, path, now);
+    rearm();
+}
+
+void PathSupervisor::on_late_reply(const PathKey& key, const Address& target,
+                                   std::chrono::microseconds rtt) {
+    const auto it = paths_.find(key);
+    if (it == paths_.end()) {
+        return;
+    }
+    Path& path = it->second;
+    const bool router = std::find(path.router_targets.begin(), path.router_targets.end(), target) !=
+                        path.router_targets.end();
+    const ProbeTargetKind kind = router ? ProbeTargetKind::Router : ProbeTargetKind::Upstream;
+    const TimePoint now = loop_.now();
+    path.monitor.record_late_reply(kind, rtt);
+    path.evidence.record_reply();
+    if (kind == ProbeTargetKind::Upstream) {
+        path.last_upstream_reply = now;
     }
     judge(key, path, now);
     rearm();

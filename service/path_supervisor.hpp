@@ -85,10 +85,14 @@ class PathSupervisor : public PathHealthView {
         std::deque<Pending> pending;
     };
 
+    static bool reprobes(const Path& path);
     bool probeable(const Path& path) const;
     void on_outcome(const PathKey& key, const Address& target,
                     std::optional<std::chrono::microseconds> rtt,
                     std::optional<std::string> icmp_error = std::nullopt);
+    // A reply after the probe's own timeout, already reported lost
+    // (Prober::Callbacks::on_late_reply).
+    void on_late_reply(const PathKey& key, const Address& target, std::chrono::microseconds rtt);
     bool upstream_answered_elsewhere(const PathKey& key, TimePoint now) const;
     // Recomputes the path's verdict; reports a change of health.
     void judge(const PathKey& key, Path& path, TimePoint now);

@@ -121,14 +121,24 @@ void Prober::count_sent(const PathKey& path, bool ok) {
 }
 
 void Prober::send(const PathKey& path, const Address& source, const Address& target) {
+    send(path, source, target, options_.timeout);
+}
+
+void Prober::send(const PathKey& path, const Address& source, const Address& target,
+                  std::chrono::microseconds timeout) {
     const ProbeTime now = Clock::now();
-    const ProbeTime deadline = now + options_.timeout;
+    const ProbeTime deadline = now + timeout;
+    // A reply up to Options::timeout (timeout_ms, the adaptive timeout's
+    // cap) after the send still counts as a late one (probe_tracker.hpp).
+    const ProbeTime late_until =
+        now + std::max<std::chrono::microseconds>(timeout, options_.timeout);
     const ProbeRequest request{path, source, target};
     ++counters_[path].probes;
 
     if (target.is_link_local()) {
         // On-link target (the router itself): no next hop to choose.
-        const auto fields = tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline);
+        const auto fields = tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline,
+                                         false, late_until);
         count_sent(path, send_through_stack(request, fields));
         rearm();
         return;
@@ -156,10 +166,12 @@ void Prober::send(const PathKey& path, const Address& source, const Address& tar
         tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline);
         count_sent(path, false);
     } else if (lladdr) {
-        const auto fields = tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline);
+        const auto fields = tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline,
+                                         false, late_until);
         count_sent(path, send_to_link_layer(request, fields, *lladdr));
     } else {
-        tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline, /*held=*/true);
+        tracker_.add(request, ProbeKind::Probe, random_nonce(), now, deadline, /*held=*/true,
+                     late_until);
         ++counters_[path].neighbour_waits;
         if (!tracker_.kick_outstanding(path.ifindex, path.router)) {
             const ProbeRequest kick{path, source, path.router};
@@ -274,6 +286,9 @@ bool Prober::receive_one() {
     const std::span<const std::uint8_t> icmp(buffer_.data(), length);
     const int ifindex = static_cast<int>(info->ipi6_ifindex);
     const Address to = to_address(info->ipi6_addr);
+    // Losses whose deadline passed go first, so that a reply read after a
+    // probe's deadline is taken as a late reply, not as an in-time one.
+    dispatch_all(tracker_.expire(now));
     std::optional<ProbeOutcome> outcome;
     if (const auto reply = parse_echo_reply(icmp)) {
         outcome = tracker_.on_reply(ifindex, to_address(from.sin6_addr), to, *reply, now);
@@ -332,7 +347,12 @@ void Prober::dispatch(const ProbeOutcome& outcome) {
         return;
     }
     auto& c = counters_[path];
-    if (outcome.rtt) {
+    if (outcome.late) {
+        ++c.late_replies;
+        if (callbacks_.on_late_reply) {
+            callbacks_.on_late_reply(path, target, *outcome.rtt);
+        }
+    } else if (outcome.rtt) {
         ++c.replies;
         if (callbacks_.on_reply) {
             callbacks_.on_reply(path, target, *outcome.rtt);

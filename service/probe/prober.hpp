@@ -67,6 +67,7 @@ struct ProbeCounters {
     std::uint64_t packets_sent = 0;     // Echo Requests handed to the kernel, kicks included
     std::uint64_t replies = 0;          // probes answered in time
     std::uint64_t losses = 0;           // probes lost (timeout, unreachable, send error)
+    std::uint64_t late_replies = 0;     // replies to probes already counted as lost
     std::uint64_t send_errors = 0;      // packets the kernel refused (each ends as a loss)
     std::uint64_t neighbour_waits = 0;  // probes held for the router's link-layer address
     friend bool operator==(const ProbeCounters&, const ProbeCounters&) = default;
@@ -78,8 +79,11 @@ class ProbePort {
   public:
     virtual ~ProbePort() = default;
     // See Prober::send(): every call ends in exactly one outcome callback,
-    // from the loop, unless forget(path) comes first.
-    virtual void send(const PathKey& path, const Address& source, const Address& target) = 0;
+    // from the loop, unless forget(path) comes first. `timeout`: this
+    // probe's own (policy/probe_timeout.hpp).
+    virtual void send(const PathKey& path, const Address& source, const Address& target,
+                      std::chrono::microseconds timeout) = 0;
+    // timeout_ms: how long after the send a late reply is still taken.
     virtual void set_timeout(std::chrono::milliseconds timeout) = 0;
     virtual void forget(const PathKey& path) = 0;
     virtual ProbeCounters counters(const PathKey& path) const = 0;
@@ -101,10 +105,16 @@ class Prober final : public ProbePort {
         // on_loss is.
         std::function<void(const PathKey& path, const Address& target, const std::string& error)>
             on_error;
+        // A reply to a probe that on_loss already reported (after its own
+        // timeout, within Options::timeout of the send): the path forwards,
+        // and `rtt` is a sample the adaptive timeout needs (probe_timeout.hpp).
+        std::function<void(const PathKey& path, const Address& target,
+                           std::chrono::microseconds rtt)>
+            on_late_reply;
     };
 
     struct Options {
-        std::chrono::milliseconds timeout{300};  // ProbeSettings::timeout
+        std::chrono::milliseconds timeout{300};  // for send() without a timeout of its own
         // Echo identifier; default: random per Prober (per daemon start).
         std::optional<std::uint16_t> identifier;
         std::uint8_t hop_limit = 64;
@@ -126,9 +136,13 @@ class Prober final : public ProbePort {
     // comes first; a packet the kernel refuses ends as a loss at the
     // deadline (now + timeout). Does not check that `source` is assigned:
     // the caller probes only paths that have an address (policy/path.hpp).
-    void send(const PathKey& path, const Address& source, const Address& target) override;
+    void send(const PathKey& path, const Address& source, const Address& target,
+              std::chrono::microseconds timeout) override;
+    // The same with Options::timeout.
+    void send(const PathKey& path, const Address& source, const Address& target);
 
-    // Applies to probes sent from now on.
+    // Options::timeout, for probes sent from now on: the timeout of those
+    // sent without their own, and the end of every probe's late window.
     void set_timeout(std::chrono::milliseconds timeout) override;
 
     // Drops the path's outstanding probes (no callbacks) and its counters.
@@ -142,7 +156,7 @@ class Prober final : public ProbePort {
     // prober's timer calls it; calling it more often is harmless.
     void expire(MonotonicTime now);
 
-    std::size_t outstanding() const { return tracker_.size(); }
+    std::size_t outstanding() const { return tracker_.size(); }  // awaiting an outcome
     std::uint16_t identifier() const { return tracker_.identifier(); }
     ProbeCounters counters(const PathKey& path) const override;
     const std::map<PathKey, ProbeCounters>& all_counters() const { return counters_; }

@@ -187,22 +187,24 @@ class FakeLinkWatcher final : public LinkWatcher {
 
 // The network behind the probe sockets: every probe is answered after
 // `rtt`, except those sent on a path whose router is unreachable, which are
-// lost at the prober's timeout. Outcomes come from the loop, never from
+// lost at the probe's timeout. Outcomes come from the loop, never from
 // inside send(), as the real prober's do.
 class FakeNetwork final : public ProbePort {
   public:
-    FakeNetwork(EventLoop& loop, Prober::Callbacks callbacks, Prober::Options options)
-        : loop_(loop), callbacks_(std::move(callbacks)), timeout_(options.timeout) {}
+    FakeNetwork(EventLoop& loop, Prober::Callbacks callbacks, Prober::Options)
+        : loop_(loop), callbacks_(std::move(callbacks)) {}
 
     std::set<Address>* unreachable = nullptr;  // routers whose probes are lost
     std::chrono::microseconds rtt{5000};
 
-    void send(const PathKey& path, const Address&, const Address& target) override {
+    void send(const PathKey& path, const Address&, const Address& target,
+              std::chrono::microseconds timeout) override {
         ++counters_[path].probes;
         ++counters_[path].packets_sent;
-        const bool lost = unreachable != nullptr && unreachable->count(path.router) > 0;
-        const auto after =
-            lost ? std::chrono::duration_cast<std::chrono::microseconds>(timeout_) : rtt;
+        // A reply later than the probe's timeout is a loss, as in Prober.
+        const bool lost =
+            (unreachable != nullptr && unreachable->count(path.router) > 0) || rtt > timeout;
+        const auto after = lost ? timeout : rtt;
         const std::uint64_t id = next_++;
         pending_[id] = loop_.add_timer(loop_.now() + after, [this, id, path, target, lost] {
             paths_.erase(id);
@@ -217,7 +219,7 @@ class FakeNetwork final : public ProbePort {
         });
         paths_[id] = path;
     }
-    void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+    void set_timeout(std::chrono::milliseconds) override {}  // no late replies here
     void forget(const PathKey& path) override {
         for (auto it = paths_.begin(); it != paths_.end();) {
             if (it->second == path) {
@@ -237,7 +239,6 @@ class FakeNetwork final : public ProbePort {
   private:
     EventLoop& loop_;
     Prober::Callbacks callbacks_;
-    std::chrono::milliseconds timeout_;
     std::uint64_t next_ = 0;
     std::map<std::uint64_t, EventSource> pending_;
     std::map<std::uint64_t, PathKey> paths_;

@@ -1,11 +1,13 @@
 // Monte Carlo for the numbers in path_quality.hpp (not a test; run by hand):
-//   path_quality_mc [runs] [loss_per_direction] [seconds]
+//   path_quality_mc [runs] [loss_per_direction] [seconds] [default|tuned] [upstream_rtt_ms]
+// (tuned: tests/bench/failover-tuned.toml's [probe] settings)
 // Runs the real scheduler and monitor (path_sim.hpp) `runs` times with
 // random loss in each direction and counts the runs with a state change
 // after the first (unknown → up), then the detection time after a cut.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "path_sim.hpp"
@@ -17,11 +19,21 @@ int main(int argc, char** argv) {
     const long runs = argc > 1 ? std::atol(argv[1]) : 10000;
     const double loss = argc > 2 ? std::atof(argv[2]) : 0.02;
     const long secs = argc > 3 ? std::atol(argv[3]) : 180;
+    ProbeSettings settings;
+    if (argc > 4 && std::strcmp(argv[4], "tuned") == 0) {
+        settings.interval = std::chrono::milliseconds(50);
+        settings.timeout = std::chrono::milliseconds(60);
+        settings.min_timeout = std::chrono::milliseconds(20);
+        settings.max_rate_per_path = 25;
+        settings.max_rate = 100;
+    }
+    const auto upstream_rtt = std::chrono::milliseconds(argc > 5 ? std::atol(argv[5]) : 20);
     long changed = 0, down = 0, degraded = 0, probes = 0;
     long ended_up = 0, noticed = 0;
     double noticed_s = 0;
     for (long r = 0; r < runs; ++r) {
-        PathSim sim({}, 1000000 + r);
+        PathSim sim(settings, 1000000 + r);
+        sim.upstream_rtt = upstream_rtt;
         sim.loss_per_direction = loss;
         sim.run_until(t0 + std::chrono::seconds(secs));
         probes += static_cast<long>(sim.sent.size());
@@ -57,7 +69,8 @@ int main(int argc, char** argv) {
         std::vector<double> all;
         const int cuts = 4000;
         for (int i = 0; i < cuts; ++i) {
-            PathSim sim({}, 5000 + i);
+            PathSim sim(settings, 5000 + i);
+            sim.upstream_rtt = upstream_rtt;
             const TimePoint cut =
                 t0 + std::chrono::seconds(10) + std::chrono::microseconds(i * 4000000LL / cuts);
             sim.carries = [cut, first_hop](TimePoint t, ProbeTargetKind kind) {

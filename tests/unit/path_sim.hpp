@@ -68,7 +68,7 @@ class PathSim {
     // Runs every event up to and including `end`.
     void run_until(TimePoint end) {
         for (;;) {
-            const TimePoint send_at = std::max(now_, scheduler.next_due(monitor.rtt()));
+            const TimePoint send_at = std::max(now_, scheduler.next_due(reprobes()));
             const auto outcome = std::min_element(
                 pending_.begin(), pending_.end(),
                 [](const Pending& a, const Pending& b) { return a.outcome_at < b.outcome_at; });
@@ -90,6 +90,11 @@ class PathSim {
     }
 
   private:
+    // As PathSupervisor: re-probe at once only while the path works.
+    bool reprobes() const {
+        return monitor.state() == PathHealth::Up || monitor.state() == PathHealth::Degraded;
+    }
+
     struct Pending {
         std::uint16_t seq;
         ProbeTargetKind kind;
@@ -107,7 +112,7 @@ class PathSim {
     void send() {
         const auto kind = scheduler.next_kind(have_router, have_upstream);
         ++seq_;
-        scheduler.record_sent(seq_, now_);
+        const Clock::duration timeout = scheduler.record_sent(seq_, now_, monitor.rtt());
         if (!kind) {
             return;
         }
@@ -116,9 +121,9 @@ class PathSim {
         const Clock::duration rtt = router ? router_rtt : upstream_rtt;
         const bool request_ok = passes(now_, *kind);
         const bool reply_ok = passes(now_ + rtt, *kind);
-        const bool replied = request_ok && reply_ok && rtt <= settings_.timeout;
-        pending_.push_back(Pending{seq_, *kind, target, now_, replied,
-                                   now_ + (replied ? rtt : settings_.timeout)});
+        const bool replied = request_ok && reply_ok && rtt <= timeout;
+        pending_.push_back(
+            Pending{seq_, *kind, target, now_, replied, now_ + (replied ? rtt : timeout)});
         sent.push_back(Sent{now_, *kind});
     }
 
@@ -129,6 +134,7 @@ class PathSim {
             scheduler.record_reply(p.seq);
             t = monitor.record_reply(p.kind, p.target, now_ - p.sent_at, now_);
         } else {
+            scheduler.record_loss(p.seq, now_);
             t = monitor.record_loss(p.kind, p.target, now_);
         }
         if (t) {

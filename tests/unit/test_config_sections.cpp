@@ -38,7 +38,8 @@ TEST(ConfigSections, DefaultsAreTheDocumentedOnes) {
     const Config c;
     EXPECT_EQ(c.probe.interval, 250ms);
     EXPECT_EQ(c.probe.timeout, 300ms);
-    EXPECT_EQ(c.probe.max_rate_per_path, 5U);
+    EXPECT_EQ(c.probe.min_timeout, 50ms);
+    EXPECT_EQ(c.probe.max_rate_per_path, 10U);
     EXPECT_FALSE(c.gai.enabled);
     EXPECT_EQ(c.gai.file, "/etc/gai.conf");
     EXPECT_EQ(c.balance.prefixes, std::vector<Prefix>{pfx("2000::/3")});

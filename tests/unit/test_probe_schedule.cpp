@@ -41,29 +41,11 @@ TEST(RateCap, ZeroLimitNeverAllows) {
     EXPECT_EQ(cap.earliest(t0), TimePoint::max());
 }
 
-TEST(ProbeSchedule, ReprobeAfterIsRtoClamped) {
-    ProbeSettings s;  // interval 250 ms, timeout 300 ms
-    EXPECT_EQ(reprobe_after(s, std::nullopt), milliseconds(100));
-    // SRTT 20 + max(10, 4·5) = 40 ms: raised to the 100 ms floor.
-    EXPECT_EQ(reprobe_after(s, RttEstimate{milliseconds(20), milliseconds(5), {}, 5}),
-              milliseconds(100));
-    // 150 + 4·10 = 190 ms.
-    EXPECT_EQ(reprobe_after(s, RttEstimate{milliseconds(150), milliseconds(10), {}, 5}),
-              milliseconds(190));
-    // 150 + 4·40 = 310 ms: capped at the timeout.
-    EXPECT_EQ(reprobe_after(s, RttEstimate{milliseconds(150), milliseconds(40), {}, 5}),
-              milliseconds(300));
-    s.interval = milliseconds(50);
-    EXPECT_EQ(reprobe_after(s, std::nullopt), milliseconds(50));
-    s.timeout = milliseconds(30);
-    EXPECT_EQ(reprobe_after(s, std::nullopt), milliseconds(30));
-}
-
 TEST(ProbeSchedule, FirstProbeSoonAfterStart) {
     ProbeSettings s;
     for (std::uint64_t seed = 1; seed <= 50; ++seed) {
         ProbeScheduler sched(s, t0, seeded(seed));
-        const TimePoint due = sched.next_due(std::nullopt);
+        const TimePoint due = sched.next_due(true);
         EXPECT_GE(due, t0);
         EXPECT_LE(due, t0 + milliseconds(25));
     }
@@ -72,15 +54,15 @@ TEST(ProbeSchedule, FirstProbeSoonAfterStart) {
 TEST(ProbeSchedule, SteadyGapsJitterAroundTheInterval) {
     ProbeSettings s;
     ProbeScheduler sched(s, t0, seeded(7));
-    TimePoint now = sched.next_due(std::nullopt);
+    TimePoint now = sched.next_due(true);
     Clock::duration lowest = seconds(1);
     Clock::duration highest{};
     Clock::duration total{};
     const int n = 2000;
     for (std::uint16_t seq = 1; seq <= n; ++seq) {
-        sched.record_sent(seq, now);
+        sched.record_sent(seq, now, std::nullopt);
         sched.record_reply(seq);
-        const TimePoint next = sched.next_due(std::nullopt);
+        const TimePoint next = sched.next_due(true);
         lowest = std::min(lowest, next - now);
         highest = std::max(highest, next - now);
         total += next - now;
@@ -94,26 +76,57 @@ TEST(ProbeSchedule, SteadyGapsJitterAroundTheInterval) {
     EXPECT_NEAR(mean_ms, 250.0, 2.0);
 }
 
-TEST(ProbeSchedule, UnansweredProbeIsReprobedSooner) {
-    ProbeSettings s;
+const RttEstimate kLanRtt{milliseconds(1), std::chrono::microseconds(200), milliseconds(1), 10};
+
+TEST(ProbeSchedule, LateProbeIsReprobedAtItsDeadline) {
+    ProbeSettings s;  // interval 250 ms, timeout 300 ms, min_timeout 50 ms
     ProbeScheduler sched(s, t0, constant(0.5));  // gaps exactly 250 ms
-    const TimePoint first = sched.next_due(std::nullopt);
-    sched.record_sent(1, first);
+    const TimePoint first = sched.next_due(true);
+    // Before any reply: the cap, timeout_ms.
+    EXPECT_EQ(sched.record_sent(1, first, std::nullopt), milliseconds(300));
     EXPECT_TRUE(sched.suspicious());
-    EXPECT_EQ(sched.next_due(std::nullopt), first + milliseconds(100));
-    // With an RTT estimate, the RTO decides.
-    EXPECT_EQ(sched.next_due(RttEstimate{milliseconds(150), milliseconds(10), {}, 3}),
-              first + milliseconds(190));
+    EXPECT_EQ(sched.deadline(), first + milliseconds(300));
+    // Past its deadline the re-probe is due, before the steady gap... once
+    // the steady gap (250 ms) is shorter, that wins.
+    EXPECT_EQ(sched.next_due(true), first + milliseconds(250));
     sched.record_reply(1);
     EXPECT_FALSE(sched.suspicious());
-    EXPECT_EQ(sched.next_due(std::nullopt), first + milliseconds(250));
+    EXPECT_EQ(sched.next_due(true), first + milliseconds(250));
+
+    // With a LAN estimate: 50 ms (the floor), and the re-probe is due then.
+    const TimePoint second = first + milliseconds(250);
+    EXPECT_EQ(sched.record_sent(2, second, kLanRtt), milliseconds(50));
+    EXPECT_EQ(sched.next_due(true), second + milliseconds(50));
+    // A path that is down (or never answered) waits for the steady gap.
+    EXPECT_EQ(sched.next_due(false), second + milliseconds(250));
+}
+
+TEST(ProbeSchedule, ProbeReportedLostEarlyIsReprobedAtOnce) {
+    ProbeSettings s;
+    ProbeScheduler sched(s, t0, constant(0.5));
+    sched.record_sent(1, t0, kLanRtt);
+    // An ICMPv6 error 3 ms after the send ends it before its deadline.
+    sched.record_loss(1, t0 + milliseconds(3));
+    EXPECT_EQ(sched.next_due(true), t0 + milliseconds(3));
+    EXPECT_EQ(sched.next_due(false), t0 + milliseconds(250));
+}
+
+TEST(ProbeSchedule, DeadlinesStayInSendOrder) {
+    ProbeSettings s;
+    s.interval = milliseconds(100);
+    ProbeScheduler sched(s, t0, constant(0.5));
+    sched.record_sent(1, t0, std::nullopt);  // deadline t0 + 300 ms
+    // The first estimate arrives; the next probe's own timeout (50 ms) would
+    // end before the first probe's: raised to the first's remaining time.
+    EXPECT_EQ(sched.record_sent(2, t0 + milliseconds(100), kLanRtt), milliseconds(200));
+    EXPECT_EQ(sched.record_sent(3, t0 + milliseconds(300), kLanRtt), milliseconds(50));
 }
 
 TEST(ProbeSchedule, OnlyTheNewestReplyEndsSuspicion) {
     ProbeSettings s;
     ProbeScheduler sched(s, t0, constant(0.5));
-    sched.record_sent(1, t0);
-    sched.record_sent(2, t0 + milliseconds(250));
+    sched.record_sent(1, t0, std::nullopt);
+    sched.record_sent(2, t0 + milliseconds(250), std::nullopt);
     sched.record_reply(1);
     EXPECT_TRUE(sched.suspicious());
     sched.record_reply(2);
@@ -121,17 +134,19 @@ TEST(ProbeSchedule, OnlyTheNewestReplyEndsSuspicion) {
 }
 
 TEST(ProbeSchedule, ReprobesStopAtTheRateCap) {
-    ProbeSettings s;  // 5 per second
+    ProbeSettings s;  // 10 per second
+    s.max_rate_per_path = 5;
     ProbeScheduler sched(s, t0, constant(0.5));
     TimePoint now = t0;
     std::vector<TimePoint> sent;
     for (std::uint16_t seq = 1; seq <= 12; ++seq) {  // nothing ever answers
-        now = std::max(now, sched.next_due(std::nullopt));
-        sched.record_sent(seq, now);
+        now = std::max(now, sched.next_due(true));
+        sched.record_sent(seq, now, kLanRtt);
         sent.push_back(now);
     }
-    // 100 ms apart until 5 are out, then each waits for the oldest to age 1 s.
-    EXPECT_EQ(sent[4] - sent[0], milliseconds(400));
+    // 50 ms apart (each at the previous one's deadline) until 5 are out,
+    // then each waits for the oldest to age 1 s.
+    EXPECT_EQ(sent[4] - sent[0], milliseconds(200));
     EXPECT_EQ(sent[5] - sent[0], seconds(1));
     EXPECT_EQ(sent[10] - sent[5], seconds(1));
 }
@@ -143,8 +158,8 @@ TEST(ProbeSchedule, EveryEighthSteadyProbeGoesToTheRouter) {
     TimePoint now = t0;
     for (std::uint16_t seq = 1; seq <= 24; ++seq) {
         kinds += sched.next_kind(true, true) == Kind::Router ? 'R' : 'U';
-        now = sched.next_due(std::nullopt);
-        sched.record_sent(seq, now);
+        now = sched.next_due(true);
+        sched.record_sent(seq, now, std::nullopt);
         sched.record_reply(seq);
     }
     EXPECT_EQ(kinds, "UUUUUUURUUUUUUURUUUUUUUR");
@@ -155,14 +170,14 @@ TEST(ProbeSchedule, SuspicionReprobesGoUpstream) {
     ProbeScheduler sched(s, t0, constant(0.5));
     TimePoint now = t0;
     for (std::uint16_t seq = 1; seq <= 7; ++seq) {
-        sched.record_sent(seq, now);
+        sched.record_sent(seq, now, std::nullopt);
         sched.record_reply(seq);
         now += milliseconds(250);
     }
     EXPECT_EQ(sched.next_kind(true, true), Kind::Router);  // 8th steady probe
-    sched.record_sent(8, now);
+    sched.record_sent(8, now, kLanRtt);
     EXPECT_EQ(sched.next_kind(true, true), Kind::Upstream);  // 8 unanswered
-    sched.record_sent(9, now + milliseconds(100));
+    sched.record_sent(9, now + milliseconds(50), kLanRtt);
     EXPECT_EQ(sched.next_kind(true, true), Kind::Upstream);
 }
 

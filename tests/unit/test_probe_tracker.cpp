@@ -94,6 +94,42 @@ TEST_F(TrackerTest, ReplyAtTheDeadlineCountsAfterItIsALoss) {
     EXPECT_FALSE(late->rtt);
 }
 
+// A probe with an adaptive timeout (50 ms) kept for late replies up to the
+// cap (300 ms): lost at its deadline, then one late reply with its RTT.
+TEST_F(TrackerTest, LostProbeKeptForALateReply) {
+    const auto f = tracker.add({path_a, source_a, dns}, ProbeKind::Probe, nonce1, t0, t0 + 50ms,
+                               false, t0 + 300ms);
+    const auto lost = tracker.expire(t0 + 51ms);
+    ASSERT_EQ(lost.size(), 1U);
+    EXPECT_FALSE(lost[0].rtt);
+    EXPECT_FALSE(lost[0].late);
+    EXPECT_EQ(tracker.size(), 0U) << "no longer awaiting an outcome";
+    EXPECT_FALSE(tracker.next_deadline()) << "no wake-up for a kept probe";
+    EXPECT_TRUE(tracker.expire(t0 + 60ms).empty()) << "reported once";
+    const auto late = tracker.on_reply(2, dns, source_a, f, t0 + 120ms);
+    ASSERT_TRUE(late);
+    EXPECT_TRUE(late->late);
+    ASSERT_TRUE(late->rtt);
+    EXPECT_EQ(*late->rtt, 120ms);
+    EXPECT_FALSE(tracker.on_reply(2, dns, source_a, f, t0 + 121ms)) << "a duplicate is ignored";
+}
+
+TEST_F(TrackerTest, LateReplyAfterLateUntilIsIgnoredAndTheProbeForgotten) {
+    const auto f = tracker.add({path_a, source_a, dns}, ProbeKind::Probe, nonce1, t0, t0 + 50ms,
+                               false, t0 + 300ms);
+    ASSERT_EQ(tracker.expire(t0 + 51ms).size(), 1U);
+    EXPECT_FALSE(tracker.on_reply(2, dns, source_a, f, t0 + 301ms));
+    EXPECT_TRUE(tracker.expire(t0 + 302ms).empty());
+    EXPECT_EQ(tracker.find(f.sequence), nullptr) << "removed past late_until";
+}
+
+TEST_F(TrackerTest, UnreachableAfterTheLossIsNotASecondOutcome) {
+    const auto f = tracker.add({path_a, source_a, dns}, ProbeKind::Probe, nonce1, t0, t0 + 50ms,
+                               false, t0 + 300ms);
+    ASSERT_EQ(tracker.expire(t0 + 51ms).size(), 1U);
+    EXPECT_FALSE(tracker.on_unreachable(2, source_a, QuotedProbe{source_a, dns, f}));
+}
+
 TEST_F(TrackerTest, ExpireTakesDeadlinesBeforeNowEarliestFirst) {
     tracker.add({path_a, source_a, dns}, ProbeKind::Probe, nonce1, t0, t0 + 300ms);
     tracker.add({path_b, source_b, dns}, ProbeKind::Probe, nonce2, t0, t0 + 100ms);
