@@ -32,11 +32,12 @@ const std::map<std::string, std::set<std::string>> allowed = {
     {"service/mptcp", {"service/kernel", "sys", "policy"}},
     {"service/probe", {"sys", "policy"}},
     {"service/ndisc", {"sys", "policy"}},
+    {"service/bpf", {"sys", "policy", "generated"}},
     {"dbus", {"sys", "policy", "generated"}},
     {"dbus/multi6ctl", {"dbus", "generated"}},
     {"service",
-     {"service/kernel", "service/gai", "service/mptcp", "service/probe", "service/ndisc", "dbus",
-      "sys", "policy", "generated"}},
+     {"service/kernel", "service/gai", "service/mptcp", "service/probe", "service/ndisc",
+      "service/bpf", "dbus", "sys", "policy", "generated"}},
 };
 
 const std::set<std::string> generated_headers = {"manager1_adaptor.h", "manager1_proxy.h",
