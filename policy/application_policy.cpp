@@ -91,9 +91,13 @@ std::vector<ApplicationChoice> decide_applications(
             }
         }
         std::ranges::sort(own);
-        if (!own.empty()) {
+        // An application with units and no uid of its own still gets a
+        // choice (policy/unit_wants.hpp), but no table and no rule.
+        if (!own.empty() || !a.units.empty()) {
+            if (!own.empty()) {
+                names.insert(a.name);
+            }
             matched.emplace_back(&a, std::move(own));
-            names.insert(a.name);
         }
     }
     tables.assign(names);
@@ -101,7 +105,7 @@ std::vector<ApplicationChoice> decide_applications(
     std::vector<ApplicationChoice> choices;
     for (const auto& [application, uids] : matched) {
         const auto table = tables.find(application->name);
-        if (!table) {
+        if (!table && !uids.empty()) {
             continue;
         }
         std::optional<Candidate> best;
@@ -133,8 +137,10 @@ std::vector<ApplicationChoice> decide_applications(
             choice.path = k;
             choice.uplink = inputs.uplink_name(k);
             choice.source = best->source;
-            state.routes.insert(PathRoute{*table, Prefix(), k.router, k.ifindex,
-                                          application_route_metric, Prefix(), best->source});
+            if (table) {
+                state.routes.insert(PathRoute{*table, Prefix(), k.router, k.ifindex,
+                                              application_route_metric, Prefix(), best->source});
+            }
             for (const UidRange& r : ranges) {
                 state.rules.insert(
                     SourceRule{owned::application_rule_priority, Prefix(), *table, r, false});

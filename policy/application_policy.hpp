@@ -77,7 +77,9 @@ std::vector<UidRange> uid_ranges(const std::vector<std::uint32_t>& uids);
 
 // Adds the applications' rules and routes to `state` (computed by
 // decide_routing() with the same `inputs`) and returns one choice per
-// application that has uids, in configuration order. `tables` gives each
+// application that has uids or units, in configuration order (an
+// application with units only gets no table, rule or route: its units'
+// cgroups get the choice, policy/unit_wants.hpp). `tables` gives each
 // application name its table (kept by the daemon, RoutingIds).
 std::vector<ApplicationChoice> decide_applications(
     const HostModel& model, const std::vector<PathInfo>& paths, const RoutingInputs& inputs,

@@ -125,13 +125,16 @@ struct UplinkConfig {
 
 // [[application]]: the uplinks that an application's new connections use
 // (policy/application_policy.hpp). The parser guarantees: names unique and
-// [A-Za-z0-9_.-]{1,32}; at least one of users and groups; at least one
+// [A-Za-z0-9_.-]{1,32}; at least one of users, groups and units; at least one
 // uplink, each a configured [[uplink]] name, none twice.
 struct ApplicationConfig {
     std::string name;
     // As written: user names or decimal uids; group names or decimal gids.
     std::vector<std::string> users;
     std::vector<std::string> groups;
+    // systemd unit names (policy/systemd_unit.hpp), matched by their cgroup
+    // (policy/unit_wants.hpp).
+    std::vector<std::string> units;
     std::vector<std::string> uplinks;  // preferred uplinks, best first
     // All preferred uplinks unusable: true = the generic policy applies (the
     // remaining healthy uplinks); false = new connections fail.
