@@ -15,9 +15,12 @@
  * Destinations the source of an uplink must not be forced on are left
  * alone: loopback, link-local, multicast, IPv4-mapped (an IPv4 connection
  * of a dual-stack socket) and the unspecified address. */
+/* <linux/bpf.h> first: the libbpf headers need its types. */
+// clang-format off
 #include <linux/bpf.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+// clang-format on
 
 #include "app_source.h"
 
@@ -102,8 +105,7 @@ int app_source_connect6(struct bpf_sock_addr* ctx) {
     if (e->action != APP_SOURCE_BIND) {
         return 1;
     }
-    const __u32 dst[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
-                          ctx->user_ip6[3]};
+    const __u32 dst[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
     if (!steered_destination(dst)) {
         return 1;
     }
@@ -139,8 +141,7 @@ int app_source_sendmsg6(struct bpf_sock_addr* ctx) {
     if (e->action != APP_SOURCE_BIND) {
         return 1;
     }
-    const __u32 dst[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
-                          ctx->user_ip6[3]};
+    const __u32 dst[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
     if (!steered_destination(dst)) {
         return 1;
     }

@@ -79,6 +79,7 @@ in_unit() { (echo "$BASHPID" >"$CG/cgroup.procs" && lab_exec "$LAB" host "$@"); 
 connect() { "$@" "$M6_CONNECT" -n "$N" -t 1000 "$SERVER" "$PORT" || true; }
 count_src() { grep -c "result=ok src=$1 " <<<"$2" || true; }
 attached() { bpftool cgroup show "$CG" 2>/dev/null | grep -c "app_source" || true; }
+both_attached() { test "$(attached)" -eq 2; }
 app_rules() { lab_exec "$LAB" host ip -6 rule show | grep -c "uidrange" || true; }
 
 M6D_PID=$(lab_spawn "$LAB" host multi6d sh -c \
@@ -92,7 +93,7 @@ it_daemon_wait_paths 2001:db8:a::/64 2001:db8:b::/64
 it_log "1. the unit's cgroup appears after the start: attached through the watch"
 root_programs_before=$(bpftool cgroup show "$CG_ROOT" 2>/dev/null | grep -c app_source || true)
 mkdir "$CG"
-it_assert "both programs are attached to the unit's cgroup" it_poll 5000 eval 'test "$(attached)" -eq 2'
+it_assert "both programs are attached to the unit's cgroup" it_poll 5000 both_attached
 bpftool cgroup show "$CG" | sed 's/^/  /'
 it_assert "none to the cgroup2 root" test "$root_programs_before" -eq 0 -a \
     "$(bpftool cgroup show "$CG_ROOT" 2>/dev/null | grep -c app_source || true)" -eq 0
@@ -156,7 +157,7 @@ it_log "5. the unit stops and starts again"
 rmdir "$CG"
 it_assert "the daemon sees the cgroup go" it_poll 5000 grep -q "unit $UNIT: cgroup /$UNIT is gone" "$M6D_LOG"
 mkdir "$CG"
-it_assert "attached again when it comes back" it_poll 5000 eval 'test "$(attached)" -eq 2'
+it_assert "attached again when it comes back" it_poll 5000 both_attached
 it_assert "and through B" unit_via b
 
 it_log "6. SIGTERM detaches everything"
