@@ -11,7 +11,8 @@
 #  2. 20/20 new connections of a process in the cgroup leave with B's
 #     source through router B, while root outside it leaves through A; no
 #     router counts a spoofed packet; a socket bound to A's address in the
-#     cgroup keeps A.
+#     cgroup keeps A; an unconnected UDP datagram of the unit (sendmsg6)
+#     has B's source, root's A's.
 #  3. `lab cut` B: the cgroup's new connections work through A within 1.5 s
 #     (fallback = true).
 #  4. fallback = false (SIGHUP), B cut: the cgroup's connections fail and
@@ -55,6 +56,26 @@ trap _units_teardown EXIT
 
 lab_spawn "$LAB" inet serve "$M6_SERVE" "$PORT" >/dev/null
 lab_wait_listen "$LAB" inet "$PORT"
+# UDP: the server answers each datagram with the source address it came
+# from (unconnected datagrams go through sendmsg6, not connect6).
+UDP_PORT=9053
+lab_spawn "$LAB" inet udp-peer python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", 9053))
+while True:
+    data, peer = s.recvfrom(64)
+    s.sendto(peer[0].encode(), peer)
+' >/dev/null
+udp_source() {
+    "$@" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(1)
+s.sendto(b"?", (sys.argv[1], int(sys.argv[2])))
+print(s.recvfrom(64)[0].decode())
+' "$SERVER" "$UDP_PORT" 2>/dev/null || echo none
+}
 CONF=${LAB_RUN_ROOT:-/run/multi6d-lab}/$LAB/multi6d.toml
 write_config() {
     cat >"$CONF" <<EOT
@@ -113,6 +134,11 @@ it_assert "20/20 of root's connections have A's source" test "$(count_src 2001:d
 it_assert "root's SYNs leave through router A" test $((a1 - a0)) -ge "$N"
 bound=$(in_unit "$M6_CONNECT" -n 2 -t 1000 -b 2001:db8:a::10 "$SERVER" "$PORT" || true)
 it_assert "a socket of the unit bound to A's address keeps A" test "$(count_src 2001:db8:a::10 "$bound")" -eq 2
+udp_unit=$(udp_source in_unit)
+udp_root=$(udp_source lab_exec "$LAB" host)
+echo "  UDP sendto: unit from $udp_unit, root from $udp_root"
+it_assert "the unit's unconnected datagram has B's source" test "$udp_unit" = 2001:db8:b::10
+it_assert "root's has A's" test "$udp_root" = 2001:db8:a::10
 it_assert "no spoofed packet at A" test "$(lab_counter "$LAB" a spoofed)" -eq 0
 it_assert "no spoofed packet at B" test "$(lab_counter "$LAB" b spoofed)" -eq 0
 
