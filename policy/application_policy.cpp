@@ -157,9 +157,13 @@ std::vector<ApplicationChoice> decide_applications(
             }
         }
         std::ranges::sort(own);
-        if (!own.empty()) {
+        // An application with units and no uid of its own still gets a
+        // choice (policy/unit_wants.hpp), but no table and no rule.
+        if (!own.empty() || !a.units.empty()) {
+            if (!own.empty()) {
+                names.insert(a.name);
+            }
             matched.emplace_back(&a, std::move(own));
-            names.insert(a.name);
         }
     }
     ids.applications.assign(names);
@@ -168,7 +172,7 @@ std::vector<ApplicationChoice> decide_applications(
     std::vector<ApplicationChoice> choices;
     for (const auto& [application, uids] : matched) {
         const auto table = ids.applications.find(application->name);
-        if (!table) {
+        if (!table && !uids.empty()) {
             continue;
         }
         std::vector<Candidate> candidates;
@@ -198,15 +202,15 @@ std::vector<ApplicationChoice> decide_applications(
         std::ranges::sort(candidates, [&](const Candidate& a, const Candidate& b) {
             return comes_before(application->preference, a, b);
         });
-        ApplicationChoice choice;
-        choice.application = application->name;
-        if (!application->uplinks.empty()) {
-            choice.candidates = application->uplinks;
-        } else {
+        std::vector<std::string> candidate_uplinks = application->uplinks;
+        if (candidate_uplinks.empty()) {
             for (const UplinkConfig& u : inputs.uplinks) {
-                choice.candidates.push_back(u.name);
+                candidate_uplinks.push_back(u.name);
             }
         }
+        ApplicationChoice choice;
+        choice.application = application->name;
+        choice.candidates = std::move(candidate_uplinks);
         const std::vector<UidRange> ranges = uid_ranges(uids);
         if (!candidates.empty()) {
             const auto previous = ids.application_paths.find(application->name);
@@ -219,8 +223,10 @@ std::vector<ApplicationChoice> decide_applications(
             choice.uplink = inputs.uplink_name(k);
             choice.source = best.source;
             chosen_paths.emplace(application->name, k);
-            state.routes.insert(PathRoute{*table, Prefix(), k.router, k.ifindex,
-                                          application_route_metric, Prefix(), best.source});
+            if (table) {
+                state.routes.insert(PathRoute{*table, Prefix(), k.router, k.ifindex,
+                                              application_route_metric, Prefix(), best.source});
+            }
             for (const UidRange& r : ranges) {
                 state.rules.insert(
                     SourceRule{owned::application_rule_priority, Prefix(), *table, r, false});

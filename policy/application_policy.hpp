@@ -96,7 +96,9 @@ std::vector<UidRange> uid_ranges(const std::vector<std::uint32_t>& uids);
 
 // Adds the applications' rules and routes to `state` (computed by
 // decide_routing() with the same `inputs`) and returns one choice per
-// application that has uids, in configuration order. `measurements` holds
+// application that has uids or units, in configuration order (an
+// application with units only gets no table, rule or route: its units'
+// cgroups get the choice, policy/unit_wants.hpp). `measurements` holds
 // what the prober measured per path (a path missing is not measured yet).
 // `ids` gives each application name its table (ids.applications) and
 // keeps each one's chosen path for the next decision

@@ -128,6 +128,7 @@ std::string to_toml(const Config& c) {
         s += "name = " + quoted(a.name) + "\n";
         s += "users = " + quoted_list(a.users) + "\n";
         s += "groups = " + quoted_list(a.groups) + "\n";
+        s += "units = " + quoted_list(a.units) + "\n";
         s += "uplinks = " + quoted_list(a.uplinks) + "\n";
         if (a.preference) {
             s += "preference = " + quoted(std::string(to_string(*a.preference))) + "\n";

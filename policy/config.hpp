@@ -135,14 +135,17 @@ std::string_view to_string(ApplicationPreference preference);
 
 // [[application]]: the uplinks that an application's new connections use
 // (policy/application_policy.hpp). The parser guarantees: names unique and
-// [A-Za-z0-9_.-]{1,32}; at least one of users and groups; uplinks or
-// preference or both; every uplink a configured [[uplink]] name, none
+// [A-Za-z0-9_.-]{1,32}; at least one of users, groups and units; uplinks
+// or preference or both; every uplink a configured [[uplink]] name, none
 // twice.
 struct ApplicationConfig {
     std::string name;
     // As written: user names or decimal uids; group names or decimal gids.
     std::vector<std::string> users;
     std::vector<std::string> groups;
+    // systemd unit names (policy/systemd_unit.hpp), matched by their cgroup
+    // (policy/unit_wants.hpp).
+    std::vector<std::string> units;
     // Preferred uplinks, best first; empty: every configured [[uplink]] is
     // a candidate (every path while there is none), ordered by preference.
     std::vector<std::string> uplinks;

@@ -5,6 +5,7 @@
 
 #include "config_values.hpp"
 #include "owned_ids.hpp"
+#include "systemd_unit.hpp"
 
 namespace multi6d::config_detail {
 
@@ -77,6 +78,7 @@ void ApplicationSection::read(TableReader& root, std::vector<ApplicationConfig>&
         reader.string("name", application.name, uplink_name_problem);
         reader.string_list("users", application.users, account_problem);
         reader.string_list("groups", application.groups, account_problem);
+        reader.string_list("units", application.units, unit_name_problem);
         reader.string_list("uplinks", application.uplinks, uplink_name_problem);
         std::string preference;
         if (reader.choice("preference", preference, preference_names)) {
@@ -124,9 +126,15 @@ void ApplicationSection::check(const std::vector<ApplicationConfig>& application
                        std::to_string(owned::max_applications) +
                        " [[application]] tables (one routing table each)");
         }
-        if (a.users.empty() && a.groups.empty()) {
+        if (a.users.empty() && a.groups.empty() && a.units.empty()) {
             report(table, a.name, "users",
-                   "application \"" + a.name + "\" matches nobody: set users, groups or both");
+                   "application \"" + a.name +
+                       "\" matches nobody: set users, groups or units (or several)");
+        }
+        if (a.units.size() > max_units_per_application) {
+            report(table, a.name, "units",
+                   "application \"" + a.name + "\" lists " + std::to_string(a.units.size()) +
+                       " units: at most " + std::to_string(max_units_per_application));
         }
         if (a.uplinks.empty() && !a.preference) {
             report(table, a.name, "uplinks",

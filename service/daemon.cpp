@@ -89,6 +89,7 @@ void Daemon::start() {
     netlink_->start();
     configure_gai();
     configure_mptcp();
+    configure_units();
     bus_ = ports_.bus(loop_, BusPort::Hooks{
                                  [this] { return reload(); },
                                  [this] { return counters_; },
@@ -124,6 +125,9 @@ void Daemon::cleanup() {
         bus_->stop();
         bus_.reset();
     }
+    // The units' programs first: none binds a source whose rule is going.
+    units_.reset();
+    units_applied_.reset();
     log::notice("stopping: removing multi6d's routes, rules and labels");
     const std::set<int> released =
         reconciler_ ? reconciler_->applied().managed_links : std::set<int>{};
@@ -214,6 +218,9 @@ dbus::ReloadResult Daemon::apply_reload() {
     if (gai_changed) {
         configure_gai();
     }
+    // Units added (the port is made), all removed (it goes) or changed
+    // (the next reconcile gives it the new set, which it walks for).
+    configure_units();
     if (mptcp_changed) {
         if (mptcp_ && !config_.mptcp.enabled) {
             log_mptcp(mptcp_->remove_all_owned());

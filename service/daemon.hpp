@@ -7,7 +7,7 @@
 // it and the ports. Its members live in files by concept:
 //   daemon.cpp         start, stop, cleanup, reload
 //   daemon_intake.cpp  RAs, links and addresses into the host model
-//   daemon_apply.cpp   decide, apply with back-off, gai.conf, MPTCP
+//   daemon_apply.cpp   decide, apply with back-off, gai.conf, MPTCP, units
 //   daemon_report.cpp  the log line of each change, D-Bus, sd_notify STATUS
 #pragma once
 
@@ -30,6 +30,7 @@
 #include "log.hpp"
 #include "reconciler.hpp"
 #include "routing_decision.hpp"
+#include "unit_wants.hpp"
 
 namespace multi6d {
 
@@ -84,6 +85,8 @@ class Daemon {
     void configure_mptcp();
     void update_mptcp();
     void log_mptcp(const MptcpReport& report);
+    void configure_units();  // the units' cgroup port, while units are configured
+    void update_units();
 
     // daemon_report.cpp
     const PathHealthView& health() const;  // the supervisor's, read only
@@ -118,6 +121,10 @@ class Daemon {
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
     MonotonicTime mptcp_hold_until_{};       // no endpoint changes before (see update_mptcp)
     EventSource mptcp_hold_timer_;
+
+    // Only while some [[application]] lists units and the port works.
+    std::unique_ptr<UnitSourcePort> units_;
+    std::optional<UnitWants> units_applied_;  // what units_ was given last
 
     std::unique_ptr<LinkManagers> link_managers_;  // who processes RAs on each path's link
     EventSource link_manager_timer_;

@@ -1,6 +1,7 @@
 // The daemon's apply step (daemon.hpp): one decide() per burst of changes,
-// then the kernel (retried with back-off while it refuses), gai.conf and
-// the MPTCP endpoints, all from that one decision.
+// then the kernel (retried with back-off while it refuses), gai.conf, the
+// MPTCP endpoints and the units' cgroups, all from that one decision.
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -45,6 +46,7 @@ void Daemon::reconcile() {
     apply_kernel(decision_.kernel);
     update_gai(decision_.gai);
     update_mptcp();
+    update_units();
     report_decision();
 }
 
@@ -192,6 +194,42 @@ void Daemon::log_mptcp(const MptcpReport& report) {
     for (const auto& line : report.errors) {
         log::error("MPTCP: " + line);
     }
+}
+
+}  // namespace multi6d
+
+namespace multi6d {
+
+void Daemon::configure_units() {
+    const bool wanted = std::ranges::any_of(
+        config_.applications, [](const ApplicationConfig& a) { return !a.units.empty(); });
+    if (!wanted) {
+        units_.reset();  // detaches every program
+        units_applied_.reset();
+        return;
+    }
+    if (units_) {
+        return;
+    }
+    auto port = ports_.units(loop_);
+    if (const std::string why = port->unavailable_reason(); !why.empty()) {
+        // One line; users, groups and everything else work without it.
+        log::warning("units: not steered (" + why + "); [[application]] units are ignored");
+        return;
+    }
+    units_ = std::move(port);
+}
+
+void Daemon::update_units() {
+    if (!units_) {
+        return;
+    }
+    UnitWants wants = unit_wants(config_.applications, decision_.applications);
+    if (units_applied_ == wants) {
+        return;
+    }
+    units_->apply(wants);
+    units_applied_ = std::move(wants);
 }
 
 }  // namespace multi6d

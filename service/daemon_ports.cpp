@@ -7,6 +7,7 @@
 #include "command_line.hpp"
 #include "kernel_writer.hpp"
 #include "linux_kernel_port.hpp"
+#include "unit_sources.hpp"
 
 namespace multi6d {
 
@@ -35,6 +36,7 @@ DaemonPorts production_ports(const CommandLine& command_line) {
             return !writer.kernel_ra_default_routes(ifindex).empty();
         });
     };
+    ports.units = [](EventLoop& loop) { return std::make_unique<bpf::UnitSources>(loop); };
     ports.notify = [](const std::string& state) { sd_notify(0, state.c_str()); };
     return ports;
 }

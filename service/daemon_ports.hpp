@@ -1,7 +1,7 @@
 // Everything the daemon talks to outside its own memory, in one injectable
 // struct: the loop and its clock, the kernel, the RA socket, rtnetlink, the
-// probe sockets, the bus, the MPTCP path manager, the link managers' marks
-// and systemd's notify socket. production_ports() builds the real ones;
+// probe sockets, the bus, the MPTCP path manager, the link managers' marks,
+// the units' cgroups and systemd's notify socket. production_ports() builds the real ones;
 // the daemon's unit tests (tests/unit/test_daemon.cpp) pass fakes, each at
 // the syscall boundary, and run the real Daemon without root.
 //
@@ -23,6 +23,7 @@
 #include "ndisc_socket.hpp"
 #include "netlink_watcher.hpp"
 #include "prober.hpp"
+#include "unit_source_port.hpp"
 
 namespace multi6d {
 
@@ -41,6 +42,9 @@ struct DaemonPorts {
     // is its ownership record in the runtime directory.
     std::function<std::unique_ptr<MptcpEndpoints>(const std::filesystem::path& record)> mptcp;
     std::function<LinkManagerProbe()> link_managers;
+    // The cgroups of the [[application]]s' units (issue 17 item 2); made only
+    // while the configuration lists units.
+    std::function<std::unique_ptr<UnitSourcePort>(EventLoop&)> units;
     // sd_notify(3): "READY=1", "STATUS=...", "STOPPING=1".
     std::function<void(const std::string& state)> notify;
 };

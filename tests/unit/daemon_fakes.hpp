@@ -301,4 +301,23 @@ class FakeMptcpPm final : public MptcpPmPort {
     State& state_;
 };
 
+// The units' cgroups: what the daemon last asked for, every call kept.
+// `unavailable` makes it a port that cannot work (no libbpf1, ...).
+class FakeUnitSources final : public UnitSourcePort {
+  public:
+    struct Record {
+        std::vector<UnitWants> applied;  // one entry per apply()
+        int made = 0;                    // ports made
+        int destroyed = 0;               // ports destroyed (every program detached)
+        std::string unavailable;
+    };
+    explicit FakeUnitSources(Record& record) : record_(record) { ++record_.made; }
+    ~FakeUnitSources() override { ++record_.destroyed; }
+    std::string unavailable_reason() const override { return record_.unavailable; }
+    void apply(const UnitWants& wants) override { record_.applied.push_back(wants); }
+
+  private:
+    Record& record_;
+};
+
 }  // namespace multi6d::test

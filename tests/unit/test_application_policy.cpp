@@ -206,6 +206,25 @@ TEST_F(ApplicationPolicyTest, ApplicationWithoutUidsGetsNothing) {
     EXPECT_TRUE(rules_at(d.kernel, owned::application_rule_priority).empty());
 }
 
+// Issue 17 item 2: an application with units and no uid gets its choice
+// (for its units' cgroups, unit_wants.hpp) but no table, rule or route.
+TEST_F(ApplicationPolicyTest, ApplicationWithUnitsOnlyGetsAChoiceAndNoRule) {
+    config.applications[0].uids.clear();
+    config.applications[0].units = {"backup.service"};
+    Decision d = run();
+    ASSERT_EQ(d.applications.size(), 1U);
+    EXPECT_EQ(d.applications[0].path, key_b());
+    EXPECT_EQ(d.applications[0].source, addr("2001:db8:b::10"));
+    EXPECT_TRUE(application_routes(d.kernel).empty());
+    EXPECT_TRUE(rules_at(d.kernel, owned::application_rule_priority).empty());
+    // Down without fallback: blocked, still without a uid rule.
+    config.applications[0].fallback = false;
+    health[key_b()] = PathHealth::Down;
+    d = run();
+    EXPECT_TRUE(d.applications.at(0).blocked);
+    EXPECT_TRUE(rules_at(d.kernel, owned::application_block_priority).empty());
+}
+
 TEST_F(ApplicationPolicyTest, AUidBelongsToTheFirstApplicationListingIt) {
     ApplicationConfig second;
     second.name = "voip";

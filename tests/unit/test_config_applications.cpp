@@ -76,6 +76,51 @@ TEST(ConfigApplications, MatchingNobodyOrNoUplinkIsAnError) {
     EXPECT_NE(no_uplink[0].message.find("names no uplink"), std::string::npos);
 }
 
+// Issue 17 item 2: units alone are a match; each name is checked.
+TEST(ConfigApplications, UnitsAloneMatchAndAreRead) {
+    Config c;
+    const auto errors = parse_into(two_uplinks +
+                                       "[[application]]\nname = \"backup\"\nunits = "
+                                       "[\"backup.service\", \"run-u7.scope\"]\nuplinks = "
+                                       "[\"isp-b\"]\n",
+                                   c);
+    ASSERT_TRUE(errors.empty()) << errors.front().to_string();
+    EXPECT_EQ(c.applications.at(0).units,
+              (std::vector<std::string>{"backup.service", "run-u7.scope"}));
+    EXPECT_TRUE(c.applications.at(0).users.empty());
+}
+
+TEST(ConfigApplications, BadUnitNameIsAnErrorAtItsLine) {
+    Config c;
+    const auto errors = parse_into(two_uplinks +
+                                       "[[application]]\nname = \"x\"\nuplinks = [\"isp-a\"]\n"
+                                       "units = [\"backup.service\", \"backup.timer\"]\n",
+                                   c);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].line, 10U);
+    EXPECT_EQ(errors[0].key, "application \"x\".units");
+    EXPECT_NE(errors[0].message.find("\"backup.timer\" is not a unit with a cgroup"),
+              std::string::npos)
+        << errors[0].message;
+    EXPECT_TRUE(c.applications.empty());
+}
+
+TEST(ConfigApplications, TooManyUnitsIsAnError) {
+    std::string units;
+    for (int i = 0; i <= 64; ++i) {
+        units += (i == 0 ? "\"u" : ", \"u") + std::to_string(i) + ".service\"";
+    }
+    Config c;
+    const auto errors = parse_into(two_uplinks +
+                                       "[[application]]\nname = \"x\"\nuplinks = "
+                                       "[\"isp-a\"]\nunits = [" +
+                                       units + "]\n",
+                                   c);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_NE(errors[0].message.find("lists 65 units: at most 64"), std::string::npos)
+        << errors[0].message;
+}
+
 TEST(ConfigApplications, BadNamesAndDuplicatesAreErrors) {
     Config c;
     EXPECT_EQ(

@@ -128,6 +128,9 @@ class DaemonTest : public ::testing::Test {
         ports.link_managers = [this] {
             return LinkManagerProbe(dir.path() / "root", [](int) { return false; });
         };
+        ports.units = [this](EventLoop&) {
+            return std::make_unique<test::FakeUnitSources>(unit_sources);
+        };
         ports.notify = [this](const std::string& state) { notified.push_back(state); };
         daemon = std::make_unique<Daemon>(command_line, config, std::move(ports));
         daemon->start();
@@ -168,6 +171,7 @@ class DaemonTest : public ::testing::Test {
     // The kernel's neighbour table as start() reads it (RTM_GETNEIGH dump).
     std::vector<test::FakeLinkWatcher::Neighbour> dumped_neighbours;
     std::vector<std::string> notified;
+    test::FakeUnitSources::Record unit_sources;
     std::unique_ptr<Daemon> daemon;
 };
 
@@ -398,6 +402,94 @@ TEST_F(DaemonTest, ABlockedApplicationIsPublishedAsBlocked) {
     EXPECT_TRUE(bus->applications[0].blocked);
     EXPECT_EQ(bus->applications[0].uplink, "");
     EXPECT_EQ(bus->hooks.counters().application_moves.at("backup"), 1U);
+}
+
+// Issue 17 item 2: the units' cgroups get the application's choice, follow
+// its moves (a cut moves them as it moves uids), and the port exists only
+// while units are configured.
+TEST_F(DaemonTest, UnitsGetTheApplicationsChoiceAndFollowItsMoves) {
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    isp_b.match_prefixes = {pfx("2001:db8:b::/64")};
+    config.uplinks = {isp_b};
+    ApplicationConfig backup;
+    backup.name = "backup";
+    backup.units = {"backup.service"};
+    backup.uplinks = {"isp-b"};
+    backup.fallback = false;
+    config.applications = {backup};
+    start();
+    EXPECT_EQ(unit_sources.made, 1);
+    two_paths();
+    loop->advance(5s);
+    ASSERT_FALSE(unit_sources.applied.empty());
+    const UnitWant bind{"backup", UnitAction::Bind, addr("2001:db8:b::10")};
+    EXPECT_EQ(unit_sources.applied.back(), (UnitWants{{"backup.service", bind}}));
+    // Only changes reach the port.
+    const std::size_t calls = unit_sources.applied.size();
+    loop->advance(5s);
+    EXPECT_EQ(unit_sources.applied.size(), calls);
+
+    unreachable.insert(addr("fe80::b"));
+    loop->advance(30s);
+    EXPECT_EQ(unit_sources.applied.back(),
+              (UnitWants{{"backup.service", UnitWant{"backup", UnitAction::Block, Address()}}}));
+    unreachable.clear();
+    loop->advance(120s);
+    EXPECT_EQ(unit_sources.applied.back(), (UnitWants{{"backup.service", bind}}));
+
+    // A reload without units lets the port go (every program detached).
+    write_config("[[uplink]]\nname = \"isp-b\"\nmatch_prefixes = [\"2001:db8:b::/64\"]\n");
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_EQ(unit_sources.destroyed, 1);
+    // And one with units makes a new one, given the wants at once.
+    write_config(
+        "[[uplink]]\nname = \"isp-b\"\nmatch_prefixes = [\"2001:db8:b::/64\"]\n"
+        "[[application]]\nname = \"backup\"\nunits = [\"backup.service\"]\n"
+        "uplinks = [\"isp-b\"]\n");
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_EQ(unit_sources.made, 2);
+    EXPECT_EQ(unit_sources.applied.back(), (UnitWants{{"backup.service", bind}}));
+    daemon->stop();
+    daemon.reset();
+    EXPECT_EQ(unit_sources.destroyed, 2);
+}
+
+// No libbpf1, no cgroup2, no CAP_BPF: the port is dropped, and users,
+// groups and everything else work as before.
+TEST_F(DaemonTest, UnitsThatCannotBeSteeredLeaveTheRestWorking) {
+    unit_sources.unavailable = "cannot open libbpf.so.1 (package libbpf1)";
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    isp_b.match_prefixes = {pfx("2001:db8:b::/64")};
+    config.uplinks = {isp_b};
+    ApplicationConfig backup;
+    backup.name = "backup";
+    backup.users = {"65534"};
+    backup.uids = {65534};
+    backup.units = {"backup.service"};
+    backup.uplinks = {"isp-b"};
+    config.applications = {backup};
+    start();
+    two_paths();
+    loop->advance(5s);
+    EXPECT_EQ(unit_sources.made, 1);
+    EXPECT_EQ(unit_sources.destroyed, 1);
+    EXPECT_TRUE(unit_sources.applied.empty());
+    const bool uid_rule = std::ranges::any_of(
+        kernel->held.rules, [](const SourceRule& r) { return r.uids.has_value(); });
+    EXPECT_TRUE(uid_rule);
+}
+
+// A daemon whose configuration lists no unit never makes the port (no
+// libbpf, no inotify descriptor: issue 14).
+TEST_F(DaemonTest, NoUnitsNoPort) {
+    start();
+    two_paths();
+    loop->advance(5s);
+    EXPECT_EQ(unit_sources.made, 0);
 }
 
 // Issue 13 regression: after router lifetime 0 (and with the other prefix

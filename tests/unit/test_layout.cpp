@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 const fs::path source_dir = MULTI6D_SOURCE_DIR;
 
 // Folder -> the folders its files may include from (itself always). The
-// generated D-Bus glue and build_info.hpp are "generated".
+// generated D-Bus glue, build_info.hpp and the bpftool skeletons are
+// "generated".
 const std::map<std::string, std::set<std::string>> allowed = {
     {"policy", {}},
     {"sys", {}},
@@ -41,7 +42,7 @@ const std::map<std::string, std::set<std::string>> allowed = {
 };
 
 const std::set<std::string> generated_headers = {"manager1_adaptor.h", "manager1_proxy.h",
-                                                 "build_info.hpp"};
+                                                 "build_info.hpp", "app_source.skel.h"};
 
 // policy/ is pure: beyond the C++ library (names without ".h") only these
 // headers, which declare data types and text conversions, not system calls.
