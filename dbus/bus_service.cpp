@@ -13,24 +13,10 @@
 
 namespace multi6d {
 
-namespace {
-// Calls stopped for one to two of these: the burst is over (IdleTrim).
-constexpr auto idle_trim_period = std::chrono::milliseconds(5000);
-}  // namespace
-
-std::uint64_t BusService::calls_answered() const {
-    std::uint64_t n = 0;
-    for (std::size_t m = 0; m < dbus::CallCounters::methods; ++m) {
-        n += calls_.calls(static_cast<dbus::Method>(m));
-    }
-    return n;
-}
-
 BusService::BusService(EventLoop& loop, Hooks hooks, std::string version)
     : loop_(loop),
       version_(std::move(version)),
-      backend_(std::make_unique<dbus::SnapshotBackend>(std::move(hooks))),
-      idle_trim_(loop, IdleTrim::Counter([this] { return calls_answered(); }), idle_trim_period) {}
+      backend_(std::make_unique<dbus::SnapshotBackend>(std::move(hooks))) {}
 
 BusService::~BusService() {
     stop();

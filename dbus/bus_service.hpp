@@ -7,9 +7,6 @@
 //
 // The snapshot Rank and ListPaths read lives here, not in the connection:
 // a new connection serves the latest state at once.
-//
-// What a burst of calls needed is given back to the system once the calls
-// have stopped for 5 to 10 s (idle_trim.hpp; issue 14).
 #pragma once
 
 #include <chrono>
@@ -26,7 +23,6 @@
 #include "bus_port.hpp"
 #include "call_counters.hpp"
 #include "event_loop.hpp"
-#include "idle_trim.hpp"
 #include "path_report.hpp"
 #include "policy_table.hpp"
 
@@ -69,13 +65,11 @@ class BusService final : public BusPort {
     void attempt();
     void retry_later();
     void on_failure(const std::string& what);
-    std::uint64_t calls_answered() const;  // all methods, for idle_trim_
 
     EventLoop& loop_;
     std::string version_;
     std::unique_ptr<dbus::SnapshotBackend> backend_;
     dbus::CallCounters calls_;  // across connections
-    IdleTrim idle_trim_;        // after a burst of calls_
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<dbus::BusEventDriver> driver_;
     std::unique_ptr<dbus::ManagerAdaptor> adaptor_;
