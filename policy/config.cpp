@@ -118,6 +118,7 @@ std::string to_toml(const Config& c) {
         s += "groups = " + quoted_list(a.groups) + "\n";
         s += "uplinks = " + quoted_list(a.uplinks) + "\n";
         s += std::string("fallback = ") + (a.fallback ? "true" : "false") + "\n";
+        s += std::string("mptcp = ") + (a.mptcp ? "true" : "false") + "\n";
     }
     return s;
 }

@@ -77,6 +77,7 @@ void ApplicationSection::read(TableReader& root, std::vector<ApplicationConfig>&
         reader.string_list("groups", application.groups, account_problem);
         reader.string_list("uplinks", application.uplinks, uplink_name_problem);
         reader.boolean("fallback", application.fallback);
+        reader.boolean("mptcp", application.mptcp);
         reader.finish();
         if (!named) {
             return;

@@ -20,6 +20,7 @@
 #include "kernel_port.hpp"
 #include "link_manager_probe.hpp"
 #include "mptcp_endpoints.hpp"
+#include "mptcpify_port.hpp"
 #include "ndisc_socket.hpp"
 #include "netlink_watcher.hpp"
 #include "prober.hpp"
@@ -40,6 +41,9 @@ struct DaemonPorts {
     // The MPTCP endpoint manager over the kernel's path manager; `record`
     // is its ownership record in the runtime directory.
     std::function<std::unique_ptr<MptcpEndpoints>(const std::filesystem::path& record)> mptcp;
+    // The mptcpify BPF program (mptcp = true): loaded when one is created,
+    // unloaded when it is destroyed.
+    MptcpifyFactory mptcpify;
     std::function<LinkManagerProbe()> link_managers;
     // sd_notify(3): "READY=1", "STATUS=...", "STOPPING=1".
     std::function<void(const std::string& state)> notify;

@@ -73,6 +73,8 @@ std::optional<LibbpfApi> open_libbpf(const char* soname, std::string& error) {
     resolve(handle, "bpf_object__destroy_skeleton", api.destroy_skeleton, missing);
     resolve(handle, "bpf_program__attach_cgroup", api.program_attach_cgroup, missing);
     resolve(handle, "bpf_link__destroy", api.link_destroy, missing);
+    resolve(handle, "bpf_map__update_elem", api.map_update_elem, missing);
+    resolve(handle, "bpf_map__delete_elem", api.map_delete_elem, missing);
     resolve(handle, "libbpf_set_print", api.set_print, missing);
     resolve(handle, "libbpf_major_version", api.major_version, missing);
     resolve(handle, "libbpf_minor_version", api.minor_version, missing);

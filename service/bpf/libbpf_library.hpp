@@ -27,6 +27,8 @@ struct LibbpfApi {
     decltype(&::bpf_object__destroy_skeleton) destroy_skeleton = nullptr;
     decltype(&::bpf_program__attach_cgroup) program_attach_cgroup = nullptr;
     decltype(&::bpf_link__destroy) link_destroy = nullptr;
+    decltype(&::bpf_map__update_elem) map_update_elem = nullptr;
+    decltype(&::bpf_map__delete_elem) map_delete_elem = nullptr;
     decltype(&::libbpf_set_print) set_print = nullptr;
     decltype(&::libbpf_major_version) major_version = nullptr;
     decltype(&::libbpf_minor_version) minor_version = nullptr;

@@ -22,6 +22,8 @@ TEST(LibbpfLibrary, OpensTheInstalledLibraryWithEveryFunction) {
     EXPECT_NE(api->destroy_skeleton, nullptr);
     EXPECT_NE(api->program_attach_cgroup, nullptr);
     EXPECT_NE(api->link_destroy, nullptr);
+    EXPECT_NE(api->map_update_elem, nullptr);
+    EXPECT_NE(api->map_delete_elem, nullptr);
     EXPECT_NE(api->set_print, nullptr);
     // The functions are the library's own: its version is the 1.x ABI the
     // skeletons are built for.
