@@ -3,7 +3,7 @@
 // mptcp = true matches a uid, its uids updated at every reload, unloaded
 // when none does any more and at stop. A host that cannot run it gets one
 // line naming what is missing and keeps everything else (multi6d(8),
-// MPTCPIFY).
+// MPTCP FOR APPLICATIONS).
 #include <string>
 #include <vector>
 
@@ -51,7 +51,7 @@ void Daemon::configure_mptcpify() {
                                 "mptcp = true (application " + names +
                                     "): cannot load the mptcpify BPF program: " + error +
                                     "; their TCP sockets stay TCP, everything else works "
-                                    "(multi6d(8), MPTCPIFY)");
+                                    "(multi6d(8), MPTCP FOR APPLICATIONS)");
             return;
         }
         log::info("mptcpify: BPF program loaded (fmod_ret on update_socket_protocol)");

@@ -41,7 +41,9 @@ const std::map<std::string, std::set<std::string>> allowed = {
 };
 
 const std::set<std::string> generated_headers = {"manager1_adaptor.h", "manager1_proxy.h",
-                                                 "build_info.hpp"};
+                                                 "build_info.hpp",
+                                                 // bpftool skeletons (service/bpf)
+                                                 "mptcpify.skel.h"};
 
 // policy/ is pure: beyond the C++ library (names without ".h") only these
 // headers, which declare data types and text conversions, not system calls.
