@@ -1,6 +1,7 @@
 #include "application_policy.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <tuple>
 
@@ -51,14 +52,79 @@ std::optional<Address> source_address(const HostModel& model, const PathKey& key
 
 struct Candidate {
     int tier;
+    int role;  // 0: primary (or `uplinks` set: roles do not count), 1: backup
     std::size_t uplink_rank;
     const PathInfo* path;
+    PreferenceFacts facts;
     Address source;
-    auto order() const {
-        return std::tuple(tier, uplink_rank, -static_cast<int>(path->router_preference),
-                          path->key.prefix, path->key.router, path->key.ifindex);
+    bool same_group(const Candidate& other) const {
+        return tier == other.tier && role == other.role;
+    }
+    auto tail() const {
+        return std::tuple(uplink_rank, -static_cast<int>(path->router_preference), path->key.prefix,
+                          path->key.router, path->key.ifindex);
     }
 };
+
+// The header's order (tier, role, preference, uplink rank, generic order).
+bool comes_before(const std::optional<ApplicationPreference>& preference, const Candidate& a,
+                  const Candidate& b) {
+    if (!a.same_group(b)) {
+        return std::tuple(a.tier, a.role) < std::tuple(b.tier, b.role);
+    }
+    if (preference) {
+        if (preferred_before(*preference, a.facts, b.facts)) {
+            return true;
+        }
+        if (preferred_before(*preference, b.facts, a.facts)) {
+            return false;
+        }
+    }
+    return a.tail() < b.tail();
+}
+
+// The uplinks `application` chooses among and the rank of each (see
+// ApplicationChoice::candidates); nullopt for a path of none of them.
+std::optional<std::size_t> candidate_rank(const ApplicationConfig& application,
+                                          const RoutingInputs& inputs, const PathUplink& uplink) {
+    const auto rank_in = [&](const auto& names, auto projection) -> std::optional<std::size_t> {
+        const auto it = std::ranges::find(names, uplink.name, projection);
+        return it == names.end() ? std::nullopt
+                                 : std::optional<std::size_t>(it - std::ranges::begin(names));
+    };
+    if (!application.uplinks.empty()) {
+        return rank_in(application.uplinks, std::identity{});
+    }
+    if (inputs.uplinks.empty()) {
+        return 0;
+    }
+    return rank_in(inputs.uplinks, &UplinkConfig::name);
+}
+
+// The path `application` uses among `candidates` (sorted by comes_before,
+// not empty), with `previous` its path of the last decision.
+const Candidate& pick(const ApplicationConfig& application,
+                      const std::vector<Candidate>& candidates,
+                      const std::optional<PathKey>& previous) {
+    const Candidate& best = candidates.front();
+    if (!application.preference || !has_hysteresis(*application.preference) || !previous) {
+        return best;
+    }
+    const auto current = std::ranges::find_if(
+        candidates, [&](const Candidate& c) { return c.path->key == *previous; });
+    if (current == candidates.end() || !current->same_group(best)) {
+        return best;
+    }
+    for (const Candidate& c : candidates) {
+        if (&c == &*current || !c.same_group(best)) {
+            break;
+        }
+        if (move_worthwhile(*application.preference, current->facts, c.facts)) {
+            return c;
+        }
+    }
+    return *current;
+}
 
 }  // namespace
 
@@ -76,8 +142,8 @@ std::vector<UidRange> uid_ranges(const std::vector<std::uint32_t>& uids) {
 
 std::vector<ApplicationChoice> decide_applications(
     const HostModel& model, const std::vector<PathInfo>& paths, const RoutingInputs& inputs,
-    const std::vector<ApplicationConfig>& applications,
-    OwnedIdAllocator<std::string, TableId>& tables, KernelState& state) {
+    const std::map<PathKey, PathMeasurement>& measurements,
+    const std::vector<ApplicationConfig>& applications, RoutingIds& ids, KernelState& state) {
     // The uids each application keeps: a uid goes to the first application
     // that lists it.
     std::set<std::uint32_t> claimed;
@@ -96,45 +162,65 @@ std::vector<ApplicationChoice> decide_applications(
             names.insert(a.name);
         }
     }
-    tables.assign(names);
+    ids.applications.assign(names);
 
+    std::map<std::string, PathKey> chosen_paths;
     std::vector<ApplicationChoice> choices;
     for (const auto& [application, uids] : matched) {
-        const auto table = tables.find(application->name);
+        const auto table = ids.applications.find(application->name);
         if (!table) {
             continue;
         }
-        std::optional<Candidate> best;
+        std::vector<Candidate> candidates;
         for (const PathInfo& p : paths) {
             const auto tier = usable_tier(health_of(inputs, p.key));
             if (!tier || !p.default_router || !p.has_preferred_address || !p.prefix_preferred) {
                 continue;
             }
-            const auto listed = std::ranges::find(application->uplinks, inputs.uplink_name(p.key));
-            if (listed == application->uplinks.end()) {
+            const PathUplink uplink = inputs.uplink_of(p.key);
+            const auto rank = candidate_rank(*application, inputs, uplink);
+            if (!rank) {
                 continue;
             }
             const auto source = source_address(model, p.key);
             if (!source) {
                 continue;
             }
-            const Candidate c{*tier,
-                              static_cast<std::size_t>(listed - application->uplinks.begin()), &p,
-                              *source};
-            if (!best || c.order() < best->order()) {
-                best = c;
-            }
+            const int role =
+                application->uplinks.empty() && uplink.role == UplinkRole::Backup ? 1 : 0;
+            const auto measured = measurements.find(p.key);
+            candidates.push_back(Candidate{
+                *tier, role, *rank, &p,
+                PreferenceFacts{uplink.cost, measured == measurements.end() ? PathMeasurement{}
+                                                                            : measured->second},
+                *source});
         }
+        std::ranges::sort(candidates, [&](const Candidate& a, const Candidate& b) {
+            return comes_before(application->preference, a, b);
+        });
         ApplicationChoice choice;
         choice.application = application->name;
+        if (!application->uplinks.empty()) {
+            choice.candidates = application->uplinks;
+        } else {
+            for (const UplinkConfig& u : inputs.uplinks) {
+                choice.candidates.push_back(u.name);
+            }
+        }
         const std::vector<UidRange> ranges = uid_ranges(uids);
-        if (best) {
-            const PathKey& k = best->path->key;
+        if (!candidates.empty()) {
+            const auto previous = ids.application_paths.find(application->name);
+            const Candidate& best = pick(*application, candidates,
+                                         previous == ids.application_paths.end()
+                                             ? std::nullopt
+                                             : std::optional<PathKey>(previous->second));
+            const PathKey& k = best.path->key;
             choice.path = k;
             choice.uplink = inputs.uplink_name(k);
-            choice.source = best->source;
+            choice.source = best.source;
+            chosen_paths.emplace(application->name, k);
             state.routes.insert(PathRoute{*table, Prefix(), k.router, k.ifindex,
-                                          application_route_metric, Prefix(), best->source});
+                                          application_route_metric, Prefix(), best.source});
             for (const UidRange& r : ranges) {
                 state.rules.insert(
                     SourceRule{owned::application_rule_priority, Prefix(), *table, r, false});
@@ -148,6 +234,7 @@ std::vector<ApplicationChoice> decide_applications(
         }
         choices.push_back(std::move(choice));
     }
+    ids.application_paths = std::move(chosen_paths);
     return choices;
 }
 

@@ -18,14 +18,28 @@
 //   suppress rule (6600) comes first, so on-link and more-specific routes
 //   in main still work for the application.
 //
-// Choice: among the paths of the preferred uplinks whose router is a
-// default router, whose host address in P is preferred, whose PIO is not
-// deprecated and whose health is not Down (the generic choice's conditions,
-// policy/routing_decision.hpp), the one with the best health tier (Up and
-// Unknown before Degraded: the same PathHealthView states and so the same
-// hysteresis as the generic choice), then the earliest uplink in
-// `uplinks`, then the generic "best path" order. Recovery brings the
-// application back to its first uplink as soon as that path is Up again.
+// Candidates: the paths whose router is a default router, whose host
+// address in P is preferred, whose PIO is not deprecated and whose health
+// is not Down (the generic choice's conditions,
+// policy/routing_decision.hpp), and that belong to
+// - an uplink in `uplinks`, when it is set;
+// - else (preference alone) a configured [[uplink]], or any uplink when
+//   none is configured.
+// Order: the best health tier first (Up and Unknown before Degraded: the
+// same PathHealthView states and so the same hysteresis as the generic
+// choice); with a preference alone, primary uplinks before backups (the
+// administrator named none, so roles keep their meaning: a backup carries
+// the application only while no primary can); then the preference
+// (policy/application_preference.hpp); then the earliest uplink in
+// `uplinks` (or in the configuration); then the generic "best path" order.
+// - `uplinks` alone: list order; recovery brings the application back to
+//   its first uplink as soon as that path is usable again in the best tier.
+// - cost: the order applies at once, like list order.
+// - latency, stability: the application keeps its previous path
+//   (RoutingIds::application_paths) while that path is a candidate in the
+//   best tier (and role), unless a path there is clearly better
+//   (move_worthwhile()); then the first such path in the order. A path in a
+//   better tier always wins: health beats preference.
 // The source A: the lowest preferred non-temporary address in P (a stable
 // source; a temporary one rotates), else the lowest preferred one.
 //
@@ -46,10 +60,12 @@
 // would decide). Applications beyond the table ids are left out.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "application_preference.hpp"
 #include "config.hpp"
 #include "host_model.hpp"
 #include "kernel_state.hpp"
@@ -67,6 +83,9 @@ struct ApplicationChoice {
     std::optional<PathKey> path;
     std::string uplink;
     Address source;
+    // The uplinks it chooses among, in `uplinks` order or, for a preference
+    // alone, configuration order; empty: every uplink (no [[uplink]]).
+    std::vector<std::string> candidates;
     // No usable path and fallback = false: new connections fail.
     bool blocked = false;
     friend bool operator==(const ApplicationChoice&, const ApplicationChoice&) = default;
@@ -77,11 +96,14 @@ std::vector<UidRange> uid_ranges(const std::vector<std::uint32_t>& uids);
 
 // Adds the applications' rules and routes to `state` (computed by
 // decide_routing() with the same `inputs`) and returns one choice per
-// application that has uids, in configuration order. `tables` gives each
-// application name its table (kept by the daemon, RoutingIds).
+// application that has uids, in configuration order. `measurements` holds
+// what the prober measured per path (a path missing is not measured yet).
+// `ids` gives each application name its table (ids.applications) and
+// keeps each one's chosen path for the next decision
+// (ids.application_paths).
 std::vector<ApplicationChoice> decide_applications(
     const HostModel& model, const std::vector<PathInfo>& paths, const RoutingInputs& inputs,
-    const std::vector<ApplicationConfig>& applications,
-    OwnedIdAllocator<std::string, TableId>& tables, KernelState& state);
+    const std::map<PathKey, PathMeasurement>& measurements,
+    const std::vector<ApplicationConfig>& applications, RoutingIds& ids, KernelState& state);
 
 }  // namespace multi6d

@@ -18,8 +18,10 @@ std::vector<ApplicationReport> application_reports(std::span<const ApplicationCh
                 std::ranges::find(applications, choice.application, &ApplicationConfig::name);
             it != applications.end()) {
             r.uplinks = it->uplinks;
+            r.preference = it->preference ? std::string(to_string(*it->preference)) : "";
             r.fallback = it->fallback;
         }
+        r.candidates = choice.candidates;
         r.blocked = choice.blocked;
         if (choice.path) {
             r.path = choice.path;
@@ -54,11 +56,16 @@ std::size_t application_rank_key(const ApplicationReport& application, const Pat
     if (application.path && *application.path == path.key && application.source == source) {
         return 0;
     }
-    const auto listed = std::ranges::find(application.uplinks, path.uplink);
-    if (listed != application.uplinks.end()) {
-        return 1 + static_cast<std::size_t>(listed - application.uplinks.begin());
+    const std::vector<std::string>& names =
+        application.uplinks.empty() ? application.candidates : application.uplinks;
+    if (names.empty()) {
+        return 1;  // a preference alone and no [[uplink]]: every path is a candidate
     }
-    return application.fallback ? 1 + application.uplinks.size() : rank_excluded;
+    const auto listed = std::ranges::find(names, path.uplink);
+    if (listed != names.end()) {
+        return 1 + static_cast<std::size_t>(listed - names.begin());
+    }
+    return application.fallback ? 1 + names.size() : rank_excluded;
 }
 
 }  // namespace multi6d

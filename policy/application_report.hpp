@@ -26,7 +26,12 @@ struct ApplicationReport {
     // From the configuration: the preferred uplinks, best first, and what
     // happens when none is usable.
     std::vector<std::string> uplinks;
+    // "latency", "cost", "stability"; "" when unset.
+    std::string preference;
     bool fallback = true;
+    // The uplinks it chooses among (ApplicationChoice::candidates); Rank
+    // reads `uplinks` when set, else these.
+    std::vector<std::string> candidates;
     // The choice: the chosen path (its id as in ListPaths, "" if none), its
     // uplink and the source its unbound sockets get; blocked: fallback =
     // false and no preferred uplink usable (new connections fail).
@@ -57,11 +62,12 @@ std::vector<std::string> applications_on(std::span<const ApplicationReport> appl
 // The key of `source` on `path` for RankingContext::application_order: 0 for
 // the application's chosen source on its chosen path (what an unbound
 // socket of the application gets: its table's route and `src`), 1 + i for
-// the other addresses of preferred uplink i (its `uplinks` order), then,
-// with fallback = true, 1 + uplinks.size() for every other path (the
-// generic policy's); rank_excluded for those other paths with fallback =
-// false, and for everything when the application is blocked (its
-// `unreachable` rule fails every new connection, bound or not).
+// the other addresses of candidate uplink i (its `uplinks` order, or for a
+// preference alone the configuration's; 1 for every path when the
+// candidates are every uplink), then, with fallback = true,
+// 1 + candidates.size() for every other path (the generic policy's);
+// rank_excluded for those other paths with fallback = false, and for everything when the
+// application is blocked (its `unreachable` rule fails every new connection, bound or not).
 std::size_t application_rank_key(const ApplicationReport& application, const PathReport& path,
                                  const Address& source);
 

@@ -47,6 +47,18 @@ std::string_view to_string(UplinkRole role) {
     return role == UplinkRole::Backup ? "backup" : "primary";
 }
 
+std::string_view to_string(ApplicationPreference preference) {
+    switch (preference) {
+        case ApplicationPreference::Latency:
+            return "latency";
+        case ApplicationPreference::Cost:
+            return "cost";
+        case ApplicationPreference::Stability:
+            break;
+    }
+    return "stability";
+}
+
 std::string_view to_string(PolicyTableChoice choice) {
     return choice == PolicyTableChoice::Rfc6724 ? "rfc6724" : "rfc6724-update";
 }
@@ -117,6 +129,11 @@ std::string to_toml(const Config& c) {
         s += "users = " + quoted_list(a.users) + "\n";
         s += "groups = " + quoted_list(a.groups) + "\n";
         s += "uplinks = " + quoted_list(a.uplinks) + "\n";
+        if (a.preference) {
+            s += "preference = " + quoted(std::string(to_string(*a.preference))) + "\n";
+        } else {
+            s += "# preference: unset, the order of uplinks decides\n";
+        }
         s += std::string("fallback = ") + (a.fallback ? "true" : "false") + "\n";
         s += std::string("mptcp = ") + (a.mptcp ? "true" : "false") + "\n";
     }

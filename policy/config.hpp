@@ -123,16 +123,31 @@ struct UplinkConfig {
     friend bool operator==(const UplinkConfig&, const UplinkConfig&) = default;
 };
 
+// [[application]] preference: how the candidate paths of an application
+// are ordered within a health tier (policy/application_policy.hpp).
+enum class ApplicationPreference {
+    Latency,    // lowest smoothed RTT the prober measured
+    Cost,       // lowest [[uplink]] cost
+    Stability,  // fewest health changes, then lowest loss
+};
+// "latency", "cost", "stability": the configuration file's spelling.
+std::string_view to_string(ApplicationPreference preference);
+
 // [[application]]: the uplinks that an application's new connections use
 // (policy/application_policy.hpp). The parser guarantees: names unique and
-// [A-Za-z0-9_.-]{1,32}; at least one of users and groups; at least one
-// uplink, each a configured [[uplink]] name, none twice.
+// [A-Za-z0-9_.-]{1,32}; at least one of users and groups; uplinks or
+// preference or both; every uplink a configured [[uplink]] name, none
+// twice.
 struct ApplicationConfig {
     std::string name;
     // As written: user names or decimal uids; group names or decimal gids.
     std::vector<std::string> users;
     std::vector<std::string> groups;
-    std::vector<std::string> uplinks;  // preferred uplinks, best first
+    // Preferred uplinks, best first; empty: every configured [[uplink]] is
+    // a candidate (every path while there is none), ordered by preference.
+    std::vector<std::string> uplinks;
+    // Unset: `uplinks` order alone decides.
+    std::optional<ApplicationPreference> preference;
     // All preferred uplinks unusable: true = the generic policy applies (the
     // remaining healthy uplinks); false = new connections fail.
     bool fallback = true;

@@ -10,6 +10,8 @@ namespace multi6d::config_detail {
 
 namespace {
 
+const std::vector<std::string> preference_names = {"latency", "cost", "stability"};
+
 std::string element_path(const std::string& name) {
     return "application \"" + name + "\"";
 }
@@ -76,6 +78,12 @@ void ApplicationSection::read(TableReader& root, std::vector<ApplicationConfig>&
         reader.string_list("users", application.users, account_problem);
         reader.string_list("groups", application.groups, account_problem);
         reader.string_list("uplinks", application.uplinks, uplink_name_problem);
+        std::string preference;
+        if (reader.choice("preference", preference, preference_names)) {
+            application.preference = preference == "latency" ? ApplicationPreference::Latency
+                                     : preference == "cost"  ? ApplicationPreference::Cost
+                                                             : ApplicationPreference::Stability;
+        }
         reader.boolean("fallback", application.fallback);
         reader.boolean("mptcp", application.mptcp);
         reader.finish();
@@ -121,10 +129,12 @@ void ApplicationSection::check(const std::vector<ApplicationConfig>& application
             report(table, a.name, "users",
                    "application \"" + a.name + "\" matches nobody: set users, groups or both");
         }
-        if (a.uplinks.empty()) {
+        if (a.uplinks.empty() && !a.preference) {
             report(table, a.name, "uplinks",
                    "application \"" + a.name +
-                       "\" names no uplink: set uplinks to [[uplink]] names, best first");
+                       "\" names no uplink and no preference: set uplinks ([[uplink]] names, "
+                       "best first), preference (\"latency\", \"cost\" or \"stability\") or "
+                       "both");
         }
         const auto* listed = table.get_as<toml::array>("uplinks");
         for (const std::string& u : a.uplinks) {

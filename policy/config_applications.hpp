@@ -22,8 +22,9 @@ class ApplicationSection {
     void read(TableReader& root, std::vector<ApplicationConfig>& applications);
 
     // Checks the merged lists (call when reading found no error): every
-    // application this file touched matches users or groups and names at
-    // least one uplink, every uplink it names is a configured [[uplink]],
+    // application this file touched matches users or groups and sets
+    // uplinks, preference or both, every uplink it names is a configured
+    // [[uplink]],
     // and there are at most owned::max_applications. Errors point at this
     // file's text.
     void check(const std::vector<ApplicationConfig>& applications,

@@ -56,8 +56,12 @@ Decision decide(const HostModel& model, const PathHealthView& health, const Conf
         add_known_local_labels(decision.kernel, decision.known_local);
     }
     decision.policy = address_selection_table(selection, decision.known_local);
-    decision.applications = decide_applications(model, paths, inputs, config.applications,
-                                                ids.applications, decision.kernel);
+    std::map<PathKey, PathMeasurement> measurements;
+    for (const PathInfo& path : paths) {
+        measurements.emplace(path.key, measurement_of(health.monitor(path.key)));
+    }
+    decision.applications = decide_applications(model, paths, inputs, measurements,
+                                                config.applications, ids, decision.kernel);
     decision.ipv6_down = !paths.empty();
     for (const auto& [key, h] : inputs.health) {
         decision.ipv6_down = decision.ipv6_down && h == PathHealth::Down;

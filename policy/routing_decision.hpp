@@ -125,6 +125,9 @@ struct RoutingIds {
     std::map<Prefix, std::string> slice_owners;
     // One table per [[application]] name (policy/application_policy.hpp).
     OwnedIdAllocator<std::string, TableId> applications{owned::application_tables};
+    // Each application's chosen path, as last decided (absent: none), for
+    // the hysteresis of its preference.
+    std::map<std::string, PathKey> application_paths;
 };
 
 // The destination prefix that generic (global unicast) destinations use.

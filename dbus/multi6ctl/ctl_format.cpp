@@ -87,7 +87,8 @@ T value_of(const Details& d, const std::string& key, T otherwise) {
 
 // "uplink isp-b via PATH, source S", "blocked (fallback = false: no preferred
 // uplink is usable)" or "generic policy (no preferred uplink is usable)",
-// then the moves and, with mptcp = true, whether its TCP is MPTCP.
+// then the preference if one is configured, then the moves and, with
+// mptcp = true, whether its TCP is MPTCP.
 std::string describe_application(const Details& d) {
     std::string what;
     if (value_of(d, "blocked", false)) {
@@ -97,6 +98,10 @@ std::string describe_application(const Details& d) {
     } else {
         what = "uplink " + text_of(d, "uplink") + " via " + text_of(d, "path") + ", source " +
                text_of(d, "source");
+    }
+    if (const std::string preference = value_of(d, "preference", std::string());
+        !preference.empty()) {
+        what += "; preference " + preference;
     }
     const std::uint64_t moves = value_of(d, "moves", std::uint64_t{0});
     what += "; " + std::to_string(moves) + (moves == 1 ? " move" : " moves");

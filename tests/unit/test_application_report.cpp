@@ -115,6 +115,20 @@ TEST_F(ApplicationRanking, WithoutFallbackOnlyItsOwnUplinks) {
               (std::vector<Pair>{{"2001:db8:b::100", "application"}, {"2001:db8:b::200", "none"}}));
 }
 
+// A preference alone: its candidates (every configured [[uplink]], from
+// the choice) stand for `uplinks`; with no [[uplink]] every path is one.
+TEST_F(ApplicationRanking, APreferenceAloneRanksItsCandidateUplinks) {
+    paths.push_back(path('c', 500));
+    ApplicationReport app = application({}, &paths[1], "2001:db8:b::100", /*fallback=*/false);
+    app.preference = "latency";
+    app.candidates = {"isp-b", "isp-a"};
+    EXPECT_EQ(ranked(paths, one, &app), (std::vector<Pair>{{"2001:db8:b::100", "application"},
+                                                           {"2001:db8:b::200", "application"},
+                                                           {"2001:db8:a::100", "none"}}));
+    app.candidates.clear();
+    EXPECT_EQ(ranked(paths, one, &app).size(), 4U);  // isp-c too
+}
+
 // Blocked: its unreachable rule fails every new connection.
 TEST_F(ApplicationRanking, ABlockedApplicationGetsNoPair) {
     const ApplicationReport app = application({"isp-b"}, nullptr, "", /*fallback=*/false);
@@ -155,7 +169,7 @@ TEST(ApplicationReports, FromTheChoicesAndTheConfiguration) {
     backup.fallback = false;
     ApplicationConfig voip;
     voip.name = "voip";
-    voip.uplinks = {"isp-c"};
+    voip.preference = ApplicationPreference::Latency;
     ApplicationChoice on_b;
     on_b.application = "backup";
     on_b.path = paths[1].key;
@@ -163,6 +177,7 @@ TEST(ApplicationReports, FromTheChoicesAndTheConfiguration) {
     on_b.source = addr("2001:db8:b::100");
     ApplicationChoice generic;
     generic.application = "voip";
+    generic.candidates = {"isp-a", "isp-b"};
     const std::vector<ApplicationChoice> choices = {on_b, generic};
     const std::vector<ApplicationConfig> configs = {voip, backup};
 
@@ -174,7 +189,11 @@ TEST(ApplicationReports, FromTheChoicesAndTheConfiguration) {
     EXPECT_EQ(reports[0].path_id, paths[1].id);
     EXPECT_EQ(reports[0].uplink, "isp-b");
     EXPECT_EQ(reports[0].source, addr("2001:db8:b::100"));
+    EXPECT_EQ(reports[0].preference, "");
     EXPECT_EQ(reports[1].name, "voip");
+    EXPECT_EQ(reports[1].preference, "latency");
+    EXPECT_TRUE(reports[1].uplinks.empty());
+    EXPECT_EQ(reports[1].candidates, generic.candidates);
     EXPECT_EQ(reports[1].path_id, "");
     EXPECT_FALSE(reports[1].source);
     EXPECT_FALSE(reports[1].blocked);

@@ -142,6 +142,110 @@ TEST(ConfigApplications, DropInsMergeByName) {
     EXPECT_EQ(c.applications[2].name, "z");
 }
 
+TEST(ConfigApplications, PreferenceIsOptionalAndReadsEveryValue) {
+    Config c;
+    ASSERT_TRUE(
+        parse_into(
+            two_uplinks + "[[application]]\nname = \"x\"\nusers = [\"0\"]\nuplinks = [\"isp-a\"]\n",
+            c)
+            .empty());
+    EXPECT_FALSE(c.applications.at(0).preference.has_value());
+    const std::pair<const char*, ApplicationPreference> values[] = {
+        {"latency", ApplicationPreference::Latency},
+        {"cost", ApplicationPreference::Cost},
+        {"stability", ApplicationPreference::Stability}};
+    for (const auto& [text, value] : values) {
+        Config p;
+        const auto errors = parse_into(two_uplinks +
+                                           "[[application]]\nname = \"x\"\nusers = [\"0\"]\n"
+                                           "uplinks = [\"isp-a\"]\npreference = \"" +
+                                           std::string(text) + "\"\n",
+                                       p);
+        ASSERT_TRUE(errors.empty()) << errors.front().to_string();
+        EXPECT_EQ(p.applications.at(0).preference, value) << text;
+        EXPECT_EQ(to_string(value), text);
+    }
+}
+
+// A preference alone is enough: every configured [[uplink]] is a
+// candidate; with no [[uplink]] at all, every path.
+TEST(ConfigApplications, PreferenceAloneNeedsNoUplinks) {
+    for (const std::string& uplinks : {two_uplinks, std::string()}) {
+        Config c;
+        const auto errors = parse_into(
+            uplinks + "[[application]]\nname = \"x\"\nusers = [\"0\"]\npreference = \"cost\"\n", c);
+        ASSERT_TRUE(errors.empty()) << errors.front().to_string();
+        ASSERT_EQ(c.applications.size(), 1U);
+        EXPECT_TRUE(c.applications[0].uplinks.empty());
+        EXPECT_EQ(c.applications[0].preference, ApplicationPreference::Cost);
+    }
+}
+
+TEST(ConfigApplications, NeitherUplinksNorPreferenceIsAnErrorAtTheTable) {
+    Config c;
+    const auto errors = parse_into(
+        two_uplinks + "[[application]]\nname = \"x\"\nusers = [\"0\"]\nfallback = false\n", c,
+        "/etc/multi6d/multi6d.toml");
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].file, "/etc/multi6d/multi6d.toml");
+    EXPECT_EQ(errors[0].line, 7U);  // the [[application]] header
+    EXPECT_EQ(errors[0].key, "application \"x\".uplinks");
+    EXPECT_NE(errors[0].message.find("names no uplink and no preference"), std::string::npos)
+        << errors[0].message;
+    EXPECT_NE(errors[0].message.find("\"latency\", \"cost\" or \"stability\""), std::string::npos)
+        << errors[0].message;
+    EXPECT_TRUE(c.applications.empty());
+}
+
+TEST(ConfigApplications, UnknownPreferenceIsAnErrorListingTheAllowedValues) {
+    Config c;
+    const auto errors = parse_into(two_uplinks +
+                                       "[[application]]\nname = \"x\"\nusers = [\"0\"]\n"
+                                       "uplinks = [\"isp-a\"]\npreference = \"speed\"\n",
+                                   c, "/etc/multi6d/multi6d.toml.d/50-x.toml");
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].file, "/etc/multi6d/multi6d.toml.d/50-x.toml");
+    EXPECT_EQ(errors[0].line, 11U);
+    EXPECT_EQ(errors[0].key, "application \"x\".preference");
+    EXPECT_NE(errors[0].message.find("\"speed\" is not allowed"), std::string::npos)
+        << errors[0].message;
+    EXPECT_NE(errors[0].message.find("\"latency\", \"cost\", \"stability\""), std::string::npos)
+        << errors[0].message;
+    const auto not_a_string = parse_into(two_uplinks +
+                                             "[[application]]\nname = \"x\"\nusers = [\"0\"]\n"
+                                             "preference = 1\n",
+                                         c);
+    ASSERT_FALSE(not_a_string.empty());
+    EXPECT_EQ(not_a_string[0].key, "application \"x\".preference");
+    EXPECT_EQ(not_a_string[0].line, 10U);
+    EXPECT_TRUE(c.applications.empty());
+}
+
+// A drop-in sets or changes the preference of an application an earlier
+// file defined, and keeps its other keys; one that names only a
+// preference is complete.
+TEST(ConfigApplications, DropInsMergePreferenceByName) {
+    Config c;
+    ASSERT_TRUE(parse_into(two_uplinks +
+                               "[[application]]\nname = \"x\"\nusers = [\"nobody\"]\nuplinks = "
+                               "[\"isp-b\", \"isp-a\"]\n"
+                               "[[application]]\nname = \"y\"\nusers = [\"0\"]\npreference = "
+                               "\"cost\"\n",
+                           c)
+                    .empty());
+    const auto errors = parse_into(
+        "[[application]]\nname = \"x\"\npreference = \"latency\"\n"
+        "[[application]]\nname = \"y\"\npreference = \"stability\"\n",
+        c, "multi6d.toml.d/10-apps.toml");
+    ASSERT_TRUE(errors.empty()) << errors.front().to_string();
+    ASSERT_EQ(c.applications.size(), 2U);
+    EXPECT_EQ(c.applications[0].uplinks, (std::vector<std::string>{"isp-b", "isp-a"}));
+    EXPECT_EQ(c.applications[0].preference, ApplicationPreference::Latency);
+    EXPECT_EQ(c.applications[0].users, std::vector<std::string>{"nobody"});
+    EXPECT_EQ(c.applications[1].preference, ApplicationPreference::Stability);
+    EXPECT_TRUE(c.applications[1].uplinks.empty());
+}
+
 TEST(ConfigApplications, AtMostTheOwnedTables) {
     std::string text = two_uplinks;
     for (int i = 0; i < 33; ++i) {
@@ -158,9 +262,14 @@ TEST(ConfigApplications, EffectiveConfigRoundTrips) {
     Config c;
     ASSERT_TRUE(parse_into(two_uplinks +
                                "[[application]]\nname = \"x\"\nusers = [\"nobody\"]\ngroups = "
-                               "[\"g\"]\nuplinks = [\"isp-b\", \"isp-a\"]\nfallback = false\n",
+                               "[\"g\"]\nuplinks = [\"isp-b\", \"isp-a\"]\nfallback = false\n"
+                               "[[application]]\nname = \"y\"\nusers = [\"0\"]\npreference = "
+                               "\"latency\"\n",
                            c)
                     .empty());
+    ASSERT_EQ(c.applications.size(), 2U);
+    EXPECT_NE(to_toml(c).find("preference = \"latency\""), std::string::npos) << to_toml(c);
+    EXPECT_NE(to_toml(c).find("# preference: unset"), std::string::npos) << to_toml(c);
     Config reread;
     const auto errors = parse_into(to_toml(c), reread, "printed.toml");
     ASSERT_TRUE(errors.empty()) << errors.front().to_string();

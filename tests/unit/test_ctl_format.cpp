@@ -189,6 +189,20 @@ TEST(FormatStatus, OneLinePerApplicationWithItsChoice) {
               "\"uplink\":\"isp-b\"}]}\n");
 }
 
+TEST(FormatStatus, AnApplicationsPreferenceIsShown) {
+    Status s = running_status({with_state("up")});
+    Application voip = application("voip", "isp-a", "eth0/2001:db8:a::/64/fe80::a", false, 0);
+    std::get<1>(voip).emplace("preference", sdbus::Variant(std::string("latency")));
+    Application plain = application("backup", "", "", false, 0);
+    std::get<1>(plain).emplace("preference", sdbus::Variant(std::string()));
+    s.applications = {voip, plain};
+    EXPECT_EQ(format_status(s, false),
+              "Version: 0.1.0\nState:   running\nPaths:   1 (1 up, 0 unknown, 0 degraded, 0 down)\n"
+              "App:     voip: uplink isp-a via eth0/2001:db8:a::/64/fe80::a, source "
+              "2001:db8:b::10; preference latency; 0 moves\n"
+              "App:     backup: generic policy (no preferred uplink is usable); 0 moves\n");
+}
+
 TEST(FormatPaths, TheApplicationsOnEachPath) {
     Path a = path_entry("eth0/a", "isp-a", "fe80::a");
     Path b = path_entry("eth1/b", "isp-b", "fe80::b");

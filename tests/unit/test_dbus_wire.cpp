@@ -204,7 +204,9 @@ TEST(ApplicationDetails, CarryTheChoiceAndTheMoves) {
     a.uplink = "isp-b";
     a.path_id = "eth1/2001:db8:b::/64/fe80::b";
     a.source = addr("2001:db8:b::100");
+    a.preference = "stability";
     const Details d = application_details(a, 3);
+    EXPECT_EQ(text(d, "preference"), "stability");
     EXPECT_EQ(text(d, "uplink"), "isp-b");
     EXPECT_EQ(text(d, "path"), a.path_id);
     EXPECT_EQ(text(d, "source"), "2001:db8:b::100");
@@ -220,6 +222,7 @@ TEST(ApplicationDetails, CarryTheChoiceAndTheMoves) {
     EXPECT_EQ(text(b, "path"), "");
     EXPECT_EQ(text(b, "source"), "");
     EXPECT_TRUE(b.at("blocked").get<bool>());
+    EXPECT_EQ(text(b, "preference"), "");  // unset
     EXPECT_EQ(text(b, "mptcp"), "off");
     blocked.mptcp = MptcpState::Unavailable;
     EXPECT_EQ(text(application_details(blocked, 0), "mptcp"), "unavailable");
