@@ -233,6 +233,7 @@ Details application_details(const ApplicationReport& application, std::uint64_t 
     d.emplace("uplinks", sdbus::Variant(application.uplinks));
     d.emplace("preference", sdbus::Variant(application.preference));
     d.emplace("moves", sdbus::Variant(moves));
+    d.emplace("mptcp", sdbus::Variant(std::string(to_string(application.mptcp))));
     return d;
 }
 

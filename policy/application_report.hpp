@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "address.hpp"
+#include "application_mptcp.hpp"
 #include "application_policy.hpp"
 #include "config.hpp"
 #include "path.hpp"
@@ -39,6 +40,9 @@ struct ApplicationReport {
     std::string uplink;
     std::optional<Address> source;
     bool blocked = false;
+    // mptcp = true and whether the program is loaded (the daemon sets it:
+    // application_mptcp_state()).
+    MptcpState mptcp = MptcpState::Off;
     friend bool operator==(const ApplicationReport&, const ApplicationReport&) = default;
 };
 

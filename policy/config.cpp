@@ -136,6 +136,7 @@ std::string to_toml(const Config& c) {
             s += "# preference: unset, the order of uplinks decides\n";
         }
         s += std::string("fallback = ") + (a.fallback ? "true" : "false") + "\n";
+        s += std::string("mptcp = ") + (a.mptcp ? "true" : "false") + "\n";
     }
     return s;
 }

@@ -154,6 +154,8 @@ struct ApplicationConfig {
     // All preferred uplinks unusable: true = the generic policy applies (the
     // remaining healthy uplinks); false = new connections fail.
     bool fallback = true;
+    // Its TCP sockets become MPTCP (policy/application_mptcp.hpp).
+    bool mptcp = false;
     // The uids that users and groups resolve to (the members of each group:
     // primary group from the passwd database, supplementary from the group
     // database), filled by the daemon's configuration loader (service/);

@@ -87,6 +87,7 @@ void ApplicationSection::read(TableReader& root, std::vector<ApplicationConfig>&
                                                              : ApplicationPreference::Stability;
         }
         reader.boolean("fallback", application.fallback);
+        reader.boolean("mptcp", application.mptcp);
         reader.finish();
         if (!named) {
             return;

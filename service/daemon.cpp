@@ -90,6 +90,7 @@ void Daemon::start() {
     configure_gai();
     configure_mptcp();
     configure_units();
+    configure_mptcpify();
     bus_ = ports_.bus(loop_, BusPort::Hooks{
                                  [this] { return reload(); },
                                  [this] { return counters_; },
@@ -149,6 +150,7 @@ void Daemon::cleanup() {
         log_mptcp(mptcp_->remove_all_owned());
         mptcp_.reset();
     }
+    unload_mptcpify("multi6d is stopping");
     if (gai_) {
         try {
             if (gai_->restore().changed) {
@@ -228,6 +230,9 @@ dbus::ReloadResult Daemon::apply_reload() {
         mptcp_.reset();
         configure_mptcp();
     }
+    // Every reload: the accounts were resolved again, so the uids may have
+    // changed even where the configuration did not.
+    configure_mptcpify();
     log::notice("reload: configuration reloaded");
     schedule_reconcile();
     return dbus::ReloadResult{true, ""};

@@ -9,6 +9,7 @@
 //   daemon_intake.cpp  RAs, links and addresses into the host model
 //   daemon_apply.cpp   decide, apply with back-off, gai.conf, MPTCP, units
 //   daemon_report.cpp  the log line of each change, D-Bus, sd_notify STATUS
+//   daemon_mptcpify.cpp  the mptcpify program of mptcp = true
 #pragma once
 
 #include <chrono>
@@ -88,6 +89,10 @@ class Daemon {
     void configure_units();  // the units' cgroup port, while units are configured
     void update_units();
 
+    // daemon_mptcpify.cpp
+    void configure_mptcpify();
+    void unload_mptcpify(const std::string& why);
+
     // daemon_report.cpp
     const PathHealthView& health() const;  // the supervisor's, read only
     void on_path_transition(const PathKey& key, const HealthTransition& transition);
@@ -121,6 +126,10 @@ class Daemon {
     std::unique_ptr<MptcpEndpoints> mptcp_;  // only with [mptcp] enabled and available
     MonotonicTime mptcp_hold_until_{};       // no endpoint changes before (see update_mptcp)
     EventSource mptcp_hold_timer_;
+    // Only while an application with mptcp = true matches a uid and the
+    // program loaded; its failures are rate-limited (a reload repeats them).
+    std::unique_ptr<MptcpifyPort> mptcpify_;
+    log::RateLimit mptcpify_log_{"mptcpify failures", std::chrono::minutes(1), 2};
 
     // Only while some [[application]] lists units and the port works.
     std::unique_ptr<UnitSourcePort> units_;

@@ -7,6 +7,7 @@
 #include "command_line.hpp"
 #include "kernel_writer.hpp"
 #include "linux_kernel_port.hpp"
+#include "mptcpify_loader.hpp"
 #include "unit_sources.hpp"
 
 namespace multi6d {
@@ -30,6 +31,7 @@ DaemonPorts production_ports(const CommandLine& command_line) {
     ports.mptcp = [](const std::filesystem::path& record) {
         return std::make_unique<MptcpEndpoints>(record);
     };
+    ports.mptcpify = [](std::string& error) { return bpf::MptcpifyLoader::open(error); };
     ports.link_managers = [] {
         return LinkManagerProbe("/", [](int ifindex) {
             KernelWriter writer;

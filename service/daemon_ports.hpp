@@ -20,6 +20,7 @@
 #include "kernel_port.hpp"
 #include "link_manager_probe.hpp"
 #include "mptcp_endpoints.hpp"
+#include "mptcpify_port.hpp"
 #include "ndisc_socket.hpp"
 #include "netlink_watcher.hpp"
 #include "prober.hpp"
@@ -41,6 +42,9 @@ struct DaemonPorts {
     // The MPTCP endpoint manager over the kernel's path manager; `record`
     // is its ownership record in the runtime directory.
     std::function<std::unique_ptr<MptcpEndpoints>(const std::filesystem::path& record)> mptcp;
+    // The mptcpify BPF program (mptcp = true): loaded when one is created,
+    // unloaded when it is destroyed.
+    MptcpifyFactory mptcpify;
     std::function<LinkManagerProbe()> link_managers;
     // The cgroups of the [[application]]s' units (issue 17 item 2); made only
     // while the configuration lists units.

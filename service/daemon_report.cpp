@@ -166,6 +166,13 @@ void Daemon::publish_dbus(const std::string& policy_reason) {
     std::vector<PathReport> reports = path_reports(model_, facts);
     std::vector<ApplicationReport> applications =
         application_reports(decision_.applications, config_.applications, reports);
+    for (ApplicationReport& a : applications) {
+        for (const ApplicationConfig& c : config_.applications) {
+            if (c.name == a.name) {
+                a.mptcp = application_mptcp_state(c, mptcpify_ != nullptr);
+            }
+        }
+    }
     bus_->publish(std::move(reports),
                   applied_policy_table(decision_.policy, decision_.kernel.labels),
                   std::move(applications), policy_reason);

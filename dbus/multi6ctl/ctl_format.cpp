@@ -87,7 +87,8 @@ T value_of(const Details& d, const std::string& key, T otherwise) {
 
 // "uplink isp-b via PATH, source S", "blocked (fallback = false: no preferred
 // uplink is usable)" or "generic policy (no preferred uplink is usable)",
-// then the preference if one is configured, then the moves.
+// then the preference if one is configured, then the moves and, with
+// mptcp = true, whether its TCP is MPTCP.
 std::string describe_application(const Details& d) {
     std::string what;
     if (value_of(d, "blocked", false)) {
@@ -103,7 +104,15 @@ std::string describe_application(const Details& d) {
         what += "; preference " + preference;
     }
     const std::uint64_t moves = value_of(d, "moves", std::uint64_t{0});
-    return what + "; " + std::to_string(moves) + (moves == 1 ? " move" : " moves");
+    what += "; " + std::to_string(moves) + (moves == 1 ? " move" : " moves");
+    // mptcp = true: whether its TCP sockets do become MPTCP (multi6d(8)).
+    const std::string mptcp = value_of(d, "mptcp", std::string("off"));
+    if (mptcp == "on") {
+        what += "; TCP as MPTCP";
+    } else if (mptcp == "unavailable") {
+        what += "; MPTCP unavailable (see the daemon's log)";
+    }
+    return what;
 }
 
 }  // namespace

@@ -274,6 +274,49 @@ class FakeBus final : public BusPort {
 };
 
 // The kernel's MPTCP path manager: endpoints by id, limits.
+// The mptcpify program (mptcp = true): loaded while one exists, its uid map.
+class FakeMptcpify final : public MptcpifyPort {
+  public:
+    struct State {
+        std::string refusal;  // non-empty: the factory fails with it
+        bool fail_set_uids = false;
+        int loads = 0;
+        bool loaded = false;
+        std::vector<std::uint32_t> uids;  // the map
+    };
+    static MptcpifyFactory factory(State& state) {
+        return [&state](std::string& error) -> std::unique_ptr<MptcpifyPort> {
+            if (!state.refusal.empty()) {
+                error = state.refusal;
+                return nullptr;
+            }
+            return std::make_unique<FakeMptcpify>(state);
+        };
+    }
+    explicit FakeMptcpify(State& state) : state_(state) {
+        ++state_.loads;
+        state_.loaded = true;
+    }
+    ~FakeMptcpify() override {
+        // The kernel frees the map with the program.
+        state_.loaded = false;
+        state_.uids.clear();
+    }
+    FakeMptcpify(const FakeMptcpify&) = delete;
+    FakeMptcpify& operator=(const FakeMptcpify&) = delete;
+    bool set_uids(const std::vector<std::uint32_t>& uids, std::string& error) override {
+        if (state_.fail_set_uids) {
+            error = "the map is full";
+            return false;
+        }
+        state_.uids = uids;
+        return true;
+    }
+
+  private:
+    State& state_;
+};
+
 class FakeMptcpPm final : public MptcpPmPort {
   public:
     struct State {

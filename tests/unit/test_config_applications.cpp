@@ -38,6 +38,25 @@ TEST(ConfigApplications, ReadsEveryKey) {
     EXPECT_TRUE(a.uids.empty());  // the loader resolves them
 }
 
+TEST(ConfigApplications, MptcpIsReadAndDefaultsToFalse) {
+    Config c;
+    ASSERT_TRUE(parse_into(two_uplinks +
+                               "[[application]]\nname = \"x\"\nusers = [\"0\"]\nuplinks = "
+                               "[\"isp-a\"]\nmptcp = true\n[[application]]\nname = \"y\"\n"
+                               "users = [\"1\"]\nuplinks = [\"isp-a\"]\n",
+                           c)
+                    .empty());
+    EXPECT_TRUE(c.applications.at(0).mptcp);
+    EXPECT_FALSE(c.applications.at(1).mptcp);
+    Config bad;
+    const auto errors = parse_into(two_uplinks +
+                                       "[[application]]\nname = \"x\"\nusers = [\"0\"]\nuplinks = "
+                                       "[\"isp-a\"]\nmptcp = \"yes\"\n",
+                                   bad);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_NE(errors[0].to_string().find("mptcp"), std::string::npos) << errors[0].to_string();
+}
+
 TEST(ConfigApplications, FallbackDefaultsToTrue) {
     Config c;
     ASSERT_TRUE(

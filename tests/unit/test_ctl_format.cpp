@@ -150,6 +150,25 @@ Application application(const char* name, const char* uplink, const char* path, 
     return Application(name, d);
 }
 
+// mptcp = true: whether its TCP is MPTCP; nothing for mptcp "off".
+TEST(FormatStatus, ApplicationLineSaysWhetherItsTcpIsMptcp) {
+    Status s = running_status({with_state("up")});
+    Application on = application("web", "", "", false, 0);
+    std::get<1>(on).emplace("mptcp", sdbus::Variant(std::string("on")));
+    Application unavailable = application("sync", "", "", false, 0);
+    std::get<1>(unavailable).emplace("mptcp", sdbus::Variant(std::string("unavailable")));
+    Application off = application("mail", "", "", false, 0);
+    std::get<1>(off).emplace("mptcp", sdbus::Variant(std::string("off")));
+    s.applications = {on, unavailable, off};
+    EXPECT_EQ(
+        format_status(s, false),
+        "Version: 0.1.0\nState:   running\nPaths:   1 (1 up, 0 unknown, 0 degraded, 0 down)\n"
+        "App:     web: generic policy (no preferred uplink is usable); 0 moves; TCP as MPTCP\n"
+        "App:     sync: generic policy (no preferred uplink is usable); 0 moves; MPTCP "
+        "unavailable (see the daemon's log)\n"
+        "App:     mail: generic policy (no preferred uplink is usable); 0 moves\n");
+}
+
 TEST(FormatStatus, OneLinePerApplicationWithItsChoice) {
     Status s = running_status({with_state("up")});
     s.applications = {application("backup", "isp-b", "eth1/2001:db8:b::/64/fe80::b", false, 1),

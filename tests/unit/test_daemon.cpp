@@ -12,6 +12,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "config_loader.hpp"
 #include "daemon_fakes.hpp"
 #include "ra_builder.hpp"
 #include "temp_dir.hpp"
@@ -125,6 +126,7 @@ class DaemonTest : public ::testing::Test {
             return std::make_unique<MptcpEndpoints>(std::make_unique<test::FakeMptcpPm>(mptcp),
                                                     record);
         };
+        ports.mptcpify = test::FakeMptcpify::factory(mptcpify);
         ports.link_managers = [this] {
             return LinkManagerProbe(dir.path() / "root", [](int) { return false; });
         };
@@ -167,6 +169,7 @@ class DaemonTest : public ::testing::Test {
     test::FakeLinkWatcher* netlink = nullptr;
     test::FakeBus* bus = nullptr;
     test::FakeMptcpPm::State mptcp;
+    test::FakeMptcpify::State mptcpify;
     std::set<Address> unreachable;
     // The kernel's neighbour table as start() reads it (RTM_GETNEIGH dump).
     std::vector<test::FakeLinkWatcher::Neighbour> dumped_neighbours;
@@ -490,6 +493,104 @@ TEST_F(DaemonTest, NoUnitsNoPort) {
     two_paths();
     loop->advance(5s);
     EXPECT_EQ(unit_sources.made, 0);
+}
+
+// Issue 17 item 5: mptcp = true loads the mptcpify program for the
+// application's uids, follows reloads, and goes when no application needs
+// it and at stop.
+TEST_F(DaemonTest, MptcpifyIsLoadedOnlyWhileAnApplicationNeedsIt) {
+    const std::string uplink =
+        "[[uplink]]\nname = \"isp-b\"\nmatch_prefixes = [\"2001:db8:b::/64\"]\n";
+    const auto application = [&](const std::string& users, bool on) {
+        return uplink + "[[application]]\nname = \"web\"\nusers = [" + users +
+               "]\nuplinks = [\"isp-b\"]\nmptcp = " + (on ? "true" : "false") + "\n";
+    };
+    write_config(application("\"65534\"", false));
+    config = load_config(command_line.config_file, true).config;
+    start();
+    EXPECT_EQ(mptcpify.loads, 0);  // mptcp = false: no program
+    ASSERT_EQ(bus->applications.size(), 1U);
+    EXPECT_EQ(bus->applications[0].mptcp, MptcpState::Off);
+
+    write_config(application("\"65534\"", true));
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_TRUE(mptcpify.loaded);
+    EXPECT_EQ(mptcpify.uids, (std::vector<std::uint32_t>{65534}));
+    EXPECT_EQ(bus->applications[0].mptcp, MptcpState::On);
+
+    // Another uid: the same program, its map updated.
+    write_config(application("\"65534\", \"1000\"", true));
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_EQ(mptcpify.loads, 1);
+    EXPECT_EQ(mptcpify.uids, (std::vector<std::uint32_t>{1000, 65534}));
+
+    write_config(application("\"65534\"", false));
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_FALSE(mptcpify.loaded);
+    EXPECT_EQ(bus->applications[0].mptcp, MptcpState::Off);
+
+    write_config(application("\"65534\"", true));
+    ASSERT_TRUE(bus->reload().ok);
+    loop->run_until_idle();
+    EXPECT_EQ(mptcpify.loads, 2);
+    daemon->stop();
+    EXPECT_FALSE(mptcpify.loaded);  // unloaded at stop
+    daemon.reset();
+}
+
+// A uid belongs to the first application that lists it: its mptcp decides.
+TEST_F(DaemonTest, MptcpifyTakesTheUidsTheirApplicationOwns) {
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    config.uplinks = {isp_b};
+    ApplicationConfig plain;
+    plain.name = "plain";
+    plain.uids = {1000};
+    plain.uplinks = {"isp-b"};
+    ApplicationConfig web;
+    web.name = "web";
+    web.uids = {1000, 65534};
+    web.uplinks = {"isp-b"};
+    web.mptcp = true;
+    config.applications = {plain, web};
+    start();
+    EXPECT_EQ(mptcpify.uids, (std::vector<std::uint32_t>{65534}));
+}
+
+// A host that cannot load it: one line naming what is missing, the
+// application's rules as always, "unavailable" on the bus.
+TEST_F(DaemonTest, MptcpifyThatCannotLoadIsALogLineAndUnavailable) {
+    UplinkConfig isp_b;
+    isp_b.name = "isp-b";
+    isp_b.match_prefixes = {pfx("2001:db8:b::/64")};
+    config.uplinks = {isp_b};
+    ApplicationConfig web;
+    web.name = "web";
+    web.uids = {65534};
+    web.uplinks = {"isp-b"};
+    web.mptcp = true;
+    config.applications = {web};
+    mptcpify.refusal = "the kernel has no BTF";
+    testing::internal::CaptureStderr();
+    start();
+    two_paths();
+    loop->advance(5s);
+    const std::string logged = testing::internal::GetCapturedStderr();
+    EXPECT_NE(logged.find("mptcp = true (application web): cannot load the mptcpify BPF program: "
+                          "the kernel has no BTF; their TCP sockets stay TCP"),
+              std::string::npos)
+        << logged;
+    EXPECT_FALSE(mptcpify.loaded);
+    ASSERT_EQ(bus->applications.size(), 1U);
+    EXPECT_EQ(bus->applications[0].mptcp, MptcpState::Unavailable);
+    EXPECT_EQ(bus->applications[0].uplink, "isp-b");  // the uid policy still works
+    const bool uid_rule = std::ranges::any_of(kernel->held.rules, [](const SourceRule& r) {
+        return r.uids == UidRange{65534, 65534} && !r.unreachable;
+    });
+    EXPECT_TRUE(uid_rule);
 }
 
 // Issue 13 regression: after router lifetime 0 (and with the other prefix

@@ -223,6 +223,9 @@ TEST(ApplicationDetails, CarryTheChoiceAndTheMoves) {
     EXPECT_EQ(text(b, "source"), "");
     EXPECT_TRUE(b.at("blocked").get<bool>());
     EXPECT_EQ(text(b, "preference"), "");  // unset
+    EXPECT_EQ(text(b, "mptcp"), "off");
+    blocked.mptcp = MptcpState::Unavailable;
+    EXPECT_EQ(text(application_details(blocked, 0), "mptcp"), "unavailable");
 }
 
 TEST(PairWriter, ValuesAreTypedPairs) {

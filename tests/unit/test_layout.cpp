@@ -42,7 +42,9 @@ const std::map<std::string, std::set<std::string>> allowed = {
 };
 
 const std::set<std::string> generated_headers = {"manager1_adaptor.h", "manager1_proxy.h",
-                                                 "build_info.hpp", "app_source.skel.h"};
+                                                 "build_info.hpp",
+                                                 // bpftool skeletons (service/bpf)
+                                                 "app_source.skel.h", "mptcpify.skel.h"};
 
 // policy/ is pure: beyond the C++ library (names without ".h") only these
 // headers, which declare data types and text conversions, not system calls.
