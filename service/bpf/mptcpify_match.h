@@ -8,8 +8,8 @@
 #ifndef MULTI6D_MPTCPIFY_MATCH_H
 #define MULTI6D_MPTCPIFY_MATCH_H
 
-#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <linux/bpf.h>
 
 /* The values of <sys/socket.h> and <netinet/in.h> (ABI, fixed). */
 #define MPTCPIFY_AF_INET 2
@@ -29,11 +29,11 @@
  * [[application]]s with mptcp = true (policy/application_mptcp.hpp).
  * Value unused (1). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, MPTCPIFY_MAX_UIDS);
-	__type(key, __u32);
-	__type(value, __u8);
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __uint(max_entries, MPTCPIFY_MAX_UIDS);
+    __type(key, __u32);
+    __type(value, __u8);
 } mptcpify_uids SEC(".maps");
 
 /* Whether the calling task's socket(family, type, protocol) should be
@@ -44,18 +44,17 @@ struct {
  * A cgroup match (an [[application]]'s units) goes here too, as a second
  * map looked up with bpf_get_current_cgroup_id() (and its ancestors); it
  * is not implemented yet. */
-static __always_inline int mptcpify_wants(int family, int type, int protocol)
-{
-	__u32 uid;
+static __always_inline int mptcpify_wants(int family, int type, int protocol) {
+    __u32 uid;
 
-	if (family != MPTCPIFY_AF_INET && family != MPTCPIFY_AF_INET6)
-		return 0;
-	if ((type & MPTCPIFY_SOCK_TYPE_MASK) != MPTCPIFY_SOCK_STREAM)
-		return 0;
-	if (protocol != 0 && protocol != MPTCPIFY_IPPROTO_TCP)
-		return 0;
-	uid = (__u32)bpf_get_current_uid_gid();
-	return bpf_map_lookup_elem(&mptcpify_uids, &uid) != NULL;
+    if (family != MPTCPIFY_AF_INET && family != MPTCPIFY_AF_INET6)
+        return 0;
+    if ((type & MPTCPIFY_SOCK_TYPE_MASK) != MPTCPIFY_SOCK_STREAM)
+        return 0;
+    if (protocol != 0 && protocol != MPTCPIFY_IPPROTO_TCP)
+        return 0;
+    uid = (__u32)bpf_get_current_uid_gid();
+    return bpf_map_lookup_elem(&mptcpify_uids, &uid) != NULL;
 }
 
 #endif
