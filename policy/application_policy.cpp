@@ -214,10 +214,13 @@ std::vector<ApplicationChoice> decide_applications(
         const std::vector<UidRange> ranges = uid_ranges(uids);
         if (!candidates.empty()) {
             const auto previous = ids.application_paths.find(application->name);
-            const Candidate& best = pick(*application, candidates,
-                                         previous == ids.application_paths.end()
-                                             ? std::nullopt
-                                             : std::optional<PathKey>(previous->second));
+            // A named value, not a temporary: pick() returns a reference into
+            // `candidates`, and gcc 14 warns (-Wdangling-reference) whenever
+            // such a call also takes a temporary.
+            const std::optional<PathKey> previous_path =
+                previous == ids.application_paths.end() ? std::nullopt
+                                                        : std::optional<PathKey>(previous->second);
+            const Candidate& best = pick(*application, candidates, previous_path);
             const PathKey& k = best.path->key;
             choice.path = k;
             choice.uplink = inputs.uplink_name(k);
