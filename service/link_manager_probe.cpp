@@ -1,21 +1,19 @@
 #include "link_manager_probe.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <string_view>
+
+#include "small_file.hpp"
 
 namespace multi6d {
 
 namespace {
 
-// Small files only (sysctls, state files): the whole content, "" if absent.
+// Sysctls and state files: a few hundred bytes each.
+constexpr std::size_t max_signal_file_bytes = 1 << 16;
+
+// The whole content, "" if absent or unreadable.
 std::string slurp(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) {
-        return "";
-    }
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    return read_small_file(file.string(), max_signal_file_bytes).text;
 }
 
 int sysctl_int(const std::filesystem::path& file, int fallback) {
@@ -30,12 +28,10 @@ int sysctl_int(const std::filesystem::path& file, int fallback) {
 }  // namespace
 
 std::string key_value(const std::string& text, const std::string& key) {
-    std::istringstream in(text);
-    std::string line;
     const std::string lead = key + "=";
-    while (std::getline(in, line)) {
-        if (line.rfind(lead, 0) == 0) {
-            return line.substr(lead.size());
+    for (const std::string_view line : split_lines(text)) {
+        if (line.substr(0, lead.size()) == lead) {
+            return std::string(line.substr(lead.size()));
         }
     }
     return "";

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <sstream>
+
+#include "small_file.hpp"
 
 namespace multi6d::bpf {
 
@@ -31,20 +33,16 @@ std::string unescape(std::string_view field) {
 }  // namespace
 
 std::optional<std::string> cgroup2_mount_point(std::string_view mountinfo) {
-    std::istringstream lines{std::string(mountinfo)};
-    std::string line;
-    while (std::getline(lines, line)) {
+    for (const std::string_view line : split_lines(mountinfo)) {
         // id parent major:minor root mount-point options [optional...] - type source super
-        std::istringstream fields(line);
-        std::string id, parent, device, root, mount_point, field;
-        if (!(fields >> id >> parent >> device >> root >> mount_point)) {
-            continue;
-        }
-        while (fields >> field && field != "-") {
-        }
-        std::string type;
-        if (field == "-" && fields >> type && type == "cgroup2") {
-            return unescape(mount_point);
+        const auto fields = split_words(line);
+        constexpr std::size_t mount_point = 4;
+        constexpr std::size_t first_optional = 6;
+        const auto separator = std::find(fields.begin() + std::min(first_optional, fields.size()),
+                                         fields.end(), std::string_view("-"));
+        if (separator != fields.end() && separator + 1 != fields.end() &&
+            *(separator + 1) == "cgroup2") {
+            return unescape(fields[mount_point]);
         }
     }
     return std::nullopt;

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <string_view>
+
+#include "small_file.hpp"
 
 // clang-format off
 #include "bpf_skeleton_api.hpp"  // before the skeleton: its calls go through libbpf()
@@ -20,18 +22,23 @@ namespace {
 // The limit of the program's map (MPTCPIFY_MAX_UIDS in mptcpify_match.h).
 constexpr std::size_t max_uids = 16384;
 
+// /proc/self/status is a few KiB.
+constexpr std::size_t max_proc_file_bytes = 1 << 16;
+
 std::string errno_text(int error) {
     return std::string(std::strerror(error < 0 ? -error : error));
 }
 
 // Effective capability bit `bit` (capabilities(7)) from /proc/self/status.
 bool has_capability(int bit) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("CapEff:", 0) == 0) {
+    const SmallFile status = read_small_file("/proc/self/status", max_proc_file_bytes);
+    constexpr std::string_view key = "CapEff:";
+    for (std::string_view line : split_lines(status.text)) {
+        if (line.substr(0, key.size()) == key) {
+            line.remove_prefix(key.size());
+            line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
             std::uint64_t mask = 0;
-            std::istringstream(line.substr(7)) >> std::hex >> mask;
+            std::from_chars(line.data(), line.data() + line.size(), mask, 16);
             return ((mask >> bit) & 1U) != 0;
         }
     }
@@ -66,9 +73,11 @@ std::string permission_problem() {
 // to open where it is 0 or where the kernel has no MPTCP at all, and the
 // program would make the applications' TCP sockets fail with them.
 std::string mptcp_problem() {
-    std::ifstream enabled("/proc/sys/net/mptcp/enabled");
+    const SmallFile enabled = read_small_file("/proc/sys/net/mptcp/enabled", max_proc_file_bytes);
     int value = 0;
-    if (!(enabled >> value)) {
+    const auto parsed =
+        std::from_chars(enabled.text.data(), enabled.text.data() + enabled.text.size(), value);
+    if (enabled.status != SmallFile::Status::ok || parsed.ec != std::errc{}) {
         return "the kernel has no MPTCP (CONFIG_MPTCP; /proc/sys/net/mptcp/enabled is missing)";
     }
     if (value == 0) {

@@ -9,12 +9,11 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "cgroup2.hpp"
 #include "log.hpp"
+#include "small_file.hpp"
 #include "systemd_unit.hpp"
 
 namespace multi6d::bpf {
@@ -53,10 +52,11 @@ std::vector<std::string> subdirectories(const std::string& path) {
 }  // namespace
 
 UnitSources::UnitSources(EventLoop& loop) : loop_(loop) {
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    const std::string text((std::istreambuf_iterator<char>(mountinfo)),
-                           std::istreambuf_iterator<char>());
-    const auto root = cgroup2_mount_point(text);
+    // A line for each mount: some hundreds of bytes each, and hosts with
+    // thousands of mounts exist (containers, snaps).
+    constexpr std::size_t max_mountinfo_bytes = 16 << 20;
+    const auto root =
+        cgroup2_mount_point(read_small_file("/proc/self/mountinfo", max_mountinfo_bytes).text);
     if (!root) {
         unavailable_ = "no cgroup2 file system is mounted (/proc/self/mountinfo)";
         return;

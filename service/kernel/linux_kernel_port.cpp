@@ -3,20 +3,30 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <system_error>
 
 #include "durable_file.hpp"
 #include "interface_name.hpp"
 #include "log.hpp"
+#include "small_file.hpp"
 #include "throw_errno.hpp"
 
 namespace multi6d {
 
 namespace {
 constexpr const char* defrtr_key = "accept_ra_defrtr";
+
+// labels.owned holds a line "PREFIX IFINDEX" for each label row of ours:
+// a few hundred at most; a larger file is not ours.
+constexpr std::size_t max_label_record_bytes = 1 << 20;
+
+bool parse_ifindex(std::string_view text, int& ifindex) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ifindex);
+    return ec == std::errc{} && end == text.data() + text.size() && ifindex > 0;
+}
 
 // The name a sysctl path needs; throws when the interface is gone.
 std::string existing_interface_name(int ifindex) {
@@ -32,12 +42,15 @@ LinuxKernelPort::LinuxKernelPort(const std::string& runtime_dir)
     std::filesystem::create_directories(runtime_dir);
     sysctls_ = std::make_unique<SysctlStore>(std::filesystem::path(runtime_dir) / "sysctl.saved");
     // An earlier run's record: its rows are leftovers to remove. Lines
-    // "PREFIX IFINDEX"; an unreadable line marks nothing.
-    std::ifstream in(label_record_);
-    std::string prefix_text;
-    int ifindex = 0;
-    while (in >> prefix_text >> ifindex) {
-        if (auto prefix = Prefix::parse(prefix_text)) {
+    // "PREFIX IFINDEX"; an unreadable line (or file) marks nothing.
+    const SmallFile record = read_small_file(label_record_.string(), max_label_record_bytes);
+    for (const std::string_view line : split_lines(record.text)) {
+        const auto words = split_words(line);
+        int ifindex = 0;
+        if (words.size() != 2 || !parse_ifindex(words[1], ifindex)) {
+            continue;
+        }
+        if (auto prefix = Prefix::parse(words[0])) {
             labelled_.emplace(*prefix, ifindex);
         }
     }

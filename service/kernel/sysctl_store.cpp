@@ -5,17 +5,21 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "durable_file.hpp"
+#include "small_file.hpp"
 
 namespace multi6d {
 
 namespace {
 
 constexpr std::string_view file_header = "# multi6d sysctl originals v1";
+
+// A line is an interface name, a sysctl name and a value: a few tens of
+// bytes for each of a handful of sysctls per interface. Far more than any
+// host needs; a larger file is not ours.
+constexpr std::size_t max_state_file_bytes = 1 << 20;
 
 // Interface names as the kernel allows them (dev_valid_name()): 1..15
 // bytes, no '/', no whitespace, not "." or "..". Checked so a name can
@@ -191,13 +195,12 @@ void SysctlStore::load() {
         }
         return;  // a clean previous stop (or none): nothing left to restore
     }
-    std::ifstream in(state_file_);
-    if (!in) {
-        throw SysctlError("read " + state_file_.string() + ": cannot open");
+    const SmallFile read = read_small_file(state_file_.string(), max_state_file_bytes);
+    if (read.status != SmallFile::Status::ok) {
+        throw SysctlError("read " + state_file_.string() + ": " + read.error);
     }
-    std::string line;
     unsigned number = 0;
-    while (std::getline(in, line)) {
+    for (const std::string_view line : split_lines(read.text)) {
         ++number;
         if (line.empty() || line.front() == '#') {
             continue;
@@ -208,28 +211,25 @@ void SysctlStore::load() {
             throw SysctlError(state_file_.string() + ":" + std::to_string(number) +
                               ": malformed entry (want \"<ifname> <key> <value>\")");
         }
-        const std::string ifname = line.substr(0, first);
-        const std::string key = line.substr(first + 1, second - first - 1);
+        const std::string ifname(line.substr(0, first));
+        const std::string key(line.substr(first + 1, second - first - 1));
         if (!valid_ifname(ifname) || !valid_key(key)) {
             throw SysctlError(state_file_.string() + ":" + std::to_string(number) +
                               ": invalid interface or sysctl name");
         }
-        originals_.emplace(Key{ifname, key}, line.substr(second + 1));
-    }
-    if (in.bad()) {
-        throw SysctlError("read " + state_file_.string() + ": read error");
+        originals_.emplace(Key{ifname, key}, std::string(line.substr(second + 1)));
     }
 }
 
 void SysctlStore::persist() const {
     std::optional<std::string> content;
     if (!originals_.empty()) {
-        std::ostringstream text;
-        text << file_header << '\n';
+        std::string text(file_header);
+        text += '\n';
         for (const auto& [key, value] : originals_) {
-            text << key.first << ' ' << key.second << ' ' << value << '\n';
+            text += key.first + ' ' + key.second + ' ' + value + '\n';
         }
-        content = text.str();
+        content = std::move(text);
     }
     try {
         save_file(state_file_, content);

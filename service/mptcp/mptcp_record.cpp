@@ -1,17 +1,20 @@
 #include "mptcp_record.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "durable_file.hpp"
+#include "small_file.hpp"
 
 namespace multi6d {
 
 namespace {
 
 constexpr std::string_view file_header = "# multi6d mptcp endpoints v1";
+
+// A line for each endpoint multi6d added or adopted (the kernel allows 8 by
+// default, 255 at most) and two for the limits; a larger file is not ours.
+constexpr std::size_t max_record_bytes = 1 << 20;
 
 std::vector<std::string> words(std::string_view line) {
     std::vector<std::string> result;
@@ -64,24 +67,25 @@ std::optional<MptcpLimits> limits(const std::vector<std::string>& w) {
 }  // namespace
 
 std::string format_record(const MptcpRecord& record) {
-    std::ostringstream text;
-    text << file_header << '\n';
+    using std::to_string;
+    std::string text(file_header);
+    text += '\n';
     for (const auto& [id, address] : record.endpoints) {
-        text << "endpoint " << static_cast<unsigned>(id) << ' ' << address.to_string() << '\n';
+        text += "endpoint " + to_string(unsigned{id}) + ' ' + address.to_string() + '\n';
     }
     for (const auto& [id, a] : record.adopted) {
-        text << "adopted " << static_cast<unsigned>(id) << ' ' << a.address.to_string() << ' '
-             << a.original_flags << '\n';
+        text += "adopted " + to_string(unsigned{id}) + ' ' + a.address.to_string() + ' ' +
+                to_string(a.original_flags) + '\n';
     }
     if (record.original_limits) {
-        text << "limits-original " << record.original_limits->subflows << ' '
-             << record.original_limits->add_addr_accepted << '\n';
+        text += "limits-original " + to_string(record.original_limits->subflows) + ' ' +
+                to_string(record.original_limits->add_addr_accepted) + '\n';
     }
     if (record.applied_limits) {
-        text << "limits-applied " << record.applied_limits->subflows << ' '
-             << record.applied_limits->add_addr_accepted << '\n';
+        text += "limits-applied " + to_string(record.applied_limits->subflows) + ' ' +
+                to_string(record.applied_limits->add_addr_accepted) + '\n';
     }
-    return text.str();
+    return text;
 }
 
 std::optional<MptcpRecord> parse_record(std::string_view text, std::string* error) {
@@ -154,17 +158,12 @@ MptcpRecord MptcpRecordFile::load() const {
         }
         return {};  // a clean previous stop, or none: nothing is ours
     }
-    std::ifstream in(path_);
-    if (!in) {
-        throw std::runtime_error("read " + path_.string() + ": cannot open");
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw std::runtime_error("read " + path_.string() + ": read error");
+    const SmallFile read = read_small_file(path_.string(), max_record_bytes);
+    if (read.status != SmallFile::Status::ok) {
+        throw std::runtime_error("read " + path_.string() + ": " + read.error);
     }
     std::string error;
-    std::optional<MptcpRecord> record = parse_record(text.str(), &error);
+    std::optional<MptcpRecord> record = parse_record(read.text, &error);
     if (!record) {
         throw std::runtime_error(path_.string() + ": " + error);
     }
