@@ -1,7 +1,6 @@
 #include "loss_sprt.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace multi6d {
 
@@ -14,24 +13,24 @@ LossTestParameters loss_test_parameters(unsigned degraded_percent) {
 
 LossSprt::LossSprt(const LossTestParameters& parameters)
     : parameters_(parameters),
-      loss_weight_(std::log(parameters.p1 / parameters.p0)),
-      reply_weight_(std::log((1 - parameters.p1) / (1 - parameters.p0))),
+      loss_factor_(parameters.p1 / parameters.p0),
+      reply_factor_((1 - parameters.p1) / (1 - parameters.p0)),
       // Wald's approximate bounds (Wald 1945, §3.2).
-      upper_(std::log((1 - parameters.beta) / parameters.alpha)),
-      lower_(std::log(parameters.beta / (1 - parameters.alpha))) {}
+      upper_((1 - parameters.beta) / parameters.alpha),
+      lower_(parameters.beta / (1 - parameters.alpha)) {}
 
 LossSprt::Verdict LossSprt::add(bool lost) {
-    sum_ += lost ? loss_weight_ : reply_weight_;
+    ratio_ *= lost ? loss_factor_ : reply_factor_;
     ++samples_;
     losses_ += lost ? 1 : 0;
     Verdict verdict = Verdict::Continue;
-    if (sum_ >= upper_) {
+    if (ratio_ >= upper_) {
         verdict = Verdict::Lossy;
-    } else if (sum_ <= lower_) {
+    } else if (ratio_ <= lower_) {
         verdict = Verdict::Acceptable;
     }
     if (verdict != Verdict::Continue) {
-        sum_ = 0;
+        ratio_ = 1;
         samples_ = 0;
         losses_ = 0;
     }

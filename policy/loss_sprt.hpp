@@ -17,8 +17,16 @@
 // test after the other, so the per-test α is not the false-alarm rate over
 // minutes; that is measured below.
 //
+// Computed in Wald's likelihood-ratio form, the same test since ln is
+// monotone: the ratio Λ = e^S is multiplied by p1 / p0 or
+// (1 − p1) / (1 − p0) and compared with e^A and e^B, which needs no
+// logarithm. std::log was the daemon's only call into libm, and its first
+// call kept about 190 KiB more of libm mapped (issue 14, footprint). Λ
+// stays within [e^B × (1 − p1) / (1 − p0), e^A × p1 / p0] during a test,
+// far from overflow and underflow.
+//
 // Parameters (kLossTest*): p1 is the configured degraded_loss_percent
-// (default 20 %), p0 = p1 / 4 (5 %), α = 1e-4, β = 1e-2 (A = 9.21,
+// (default 20 %), p0 = p1 / 4 (5 %), α = 1e-4, β = 1e-2 (A = 9.20,
 // B = −4.61). What they give (tests/unit/test_loss_sprt.cpp, seeded
 // Bernoulli streams, exact at these parameters):
 // * 2 % loss per direction (p = 3.96 %): a false "lossy" verdict in 14 of
@@ -54,11 +62,11 @@ class LossSprt {
     explicit LossSprt(const LossTestParameters& parameters = {});
 
     // One probe outcome. A verdict ends the current test; the next outcome
-    // starts a new one from zero.
+    // starts a new one from S = 0 (Λ = 1).
     Verdict add(bool lost);
 
-    // The current test's sum S and its bounds.
-    double sum() const { return sum_; }
+    // The current test's likelihood ratio Λ = e^S and its bounds e^A, e^B.
+    double ratio() const { return ratio_; }
     double upper() const { return upper_; }
     double lower() const { return lower_; }
     // Outcomes and losses in the current test.
@@ -68,11 +76,11 @@ class LossSprt {
 
   private:
     LossTestParameters parameters_;
-    double loss_weight_;
-    double reply_weight_;
+    double loss_factor_;
+    double reply_factor_;
     double upper_;
     double lower_;
-    double sum_ = 0;
+    double ratio_ = 1;
     std::uint32_t samples_ = 0;
     std::uint32_t losses_ = 0;
 };

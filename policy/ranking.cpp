@@ -43,7 +43,9 @@ std::uint64_t loss_key(const std::optional<double>& loss) {
         return unknown_metric;
     }
     const double clamped = std::clamp(*loss, 0.0, 1.0);
-    return static_cast<std::uint64_t>(std::llround(clamped * 1e9));
+    // Rounded to nearest by hand (clamped is not negative): std::llround
+    // would be a call into libm, which maps 64 KiB of it for that alone.
+    return static_cast<std::uint64_t>(clamped * 1e9 + 0.5);
 }
 
 using MetricKeys = std::array<std::uint64_t, 5>;

@@ -31,14 +31,19 @@ std::optional<unsigned> probes_to_lossy(double loss, unsigned limit, std::uint64
     return std::nullopt;
 }
 
+// The bounds and weights in log form (the header's A = 9.20, B = −4.61,
+// +1.386, −0.172), as the ratio form holds them.
 TEST(LossSprt, WaldBoundsAndWeights) {
     LossSprt test;
-    EXPECT_NEAR(test.upper(), std::log(0.99 / 1e-4), 1e-9);
-    EXPECT_NEAR(test.lower(), std::log(1e-2 / (1 - 1e-4)), 1e-9);
+    EXPECT_NEAR(std::log(test.upper()), 9.2003, 1e-4);
+    EXPECT_NEAR(std::log(test.lower()), -4.6051, 1e-4);
+    EXPECT_NEAR(test.upper(), 0.99 / 1e-4, 1e-9);
+    EXPECT_NEAR(test.lower(), 1e-2 / (1 - 1e-4), 1e-12);
     test.add(true);
-    EXPECT_NEAR(test.sum(), std::log(0.20 / 0.05), 1e-9);
+    EXPECT_NEAR(std::log(test.ratio()), 1.3863, 1e-4);
     test.add(false);
-    EXPECT_NEAR(test.sum(), std::log(0.20 / 0.05) + std::log(0.80 / 0.95), 1e-9);
+    EXPECT_NEAR(std::log(test.ratio()), 1.3863 - 0.1719, 1e-4);
+    EXPECT_NEAR(test.ratio(), 4 * 0.80 / 0.95, 1e-12);
     EXPECT_EQ(test.samples(), 2U);
     EXPECT_EQ(test.losses(), 1U);
 }
@@ -58,7 +63,7 @@ TEST(LossSprt, SevenLossesInARowAreLossyAndTheTestRestarts) {
         ASSERT_EQ(test.add(true), LossSprt::Verdict::Continue) << i;
     }
     EXPECT_EQ(test.add(true), LossSprt::Verdict::Lossy);
-    EXPECT_EQ(test.sum(), 0.0);
+    EXPECT_EQ(test.ratio(), 1.0);
     EXPECT_EQ(test.samples(), 0U);
 }
 
