@@ -90,12 +90,15 @@ static __always_inline struct app_source_entry* lookup_caller(void) {
     return found;
 }
 
-SEC("cgroup/connect6")
-int app_source_connect6(struct bpf_sock_addr* ctx) {
-    if (ctx->user_family != AF_INET6_) {
-        return 1;
-    }
-    struct app_source_entry* e = lookup_caller();
+/* What the caller's unit wants for this call to `ctx`'s destination:
+ * 0 refuses it (block); 1 lets it go, with *bind_to the entry whose source
+ * the socket is to get, or none when it is left alone (no entry, not
+ * steered, a destination of its own kind, or a socket the application
+ * bound itself). */
+static __always_inline int wanted(struct bpf_sock_addr* ctx,
+                                  const struct app_source_entry** bind_to) {
+    *bind_to = 0;
+    const struct app_source_entry* e = lookup_caller();
     if (!e) {
         return 1;
     }
@@ -114,8 +117,24 @@ int app_source_connect6(struct bpf_sock_addr* ctx) {
         return 1;
     }
     const __u32 bound[4] = {sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3]};
-    if (!all_zero(bound) || sk->src_port != 0) {
+    if (!all_zero(bound)) {
         return 1; /* bound by the application: its choice */
+    }
+    *bind_to = e;
+    return 1;
+}
+
+SEC("cgroup/connect6")
+int app_source_connect6(struct bpf_sock_addr* ctx) {
+    if (ctx->user_family != AF_INET6_) {
+        return 1;
+    }
+    const struct app_source_entry* e;
+    if (!wanted(ctx, &e)) {
+        return 0;
+    }
+    if (!e || (ctx->sk && ctx->sk->src_port != 0)) {
+        return 1; /* a port bound by the application: its choice too */
     }
     struct sockaddr_in6_ src = {};
     src.sin6_family = AF_INET6_;
@@ -131,32 +150,17 @@ int app_source_connect6(struct bpf_sock_addr* ctx) {
 
 SEC("cgroup/sendmsg6")
 int app_source_sendmsg6(struct bpf_sock_addr* ctx) {
-    struct app_source_entry* e = lookup_caller();
-    if (!e) {
-        return 1;
-    }
-    if (e->action == APP_SOURCE_BLOCK) {
+    const struct app_source_entry* e;
+    if (!wanted(ctx, &e)) {
         return 0;
     }
-    if (e->action != APP_SOURCE_BIND) {
-        return 1;
-    }
-    const __u32 dst[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
-    if (!steered_destination(dst)) {
+    if (!e) {
         return 1;
     }
     const __u32 given[4] = {ctx->msg_src_ip6[0], ctx->msg_src_ip6[1], ctx->msg_src_ip6[2],
                             ctx->msg_src_ip6[3]};
     if (!all_zero(given)) {
         return 1; /* IPV6_PKTINFO: the application's choice */
-    }
-    struct bpf_sock* sk = ctx->sk;
-    if (!sk) {
-        return 1;
-    }
-    const __u32 bound[4] = {sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3]};
-    if (!all_zero(bound)) {
-        return 1; /* bound by the application */
     }
     ctx->msg_src_ip6[0] = e->source[0];
     ctx->msg_src_ip6[1] = e->source[1];
