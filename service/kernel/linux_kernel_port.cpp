@@ -23,9 +23,10 @@ constexpr const char* defrtr_key = "accept_ra_defrtr";
 // a few hundred at most; a larger file is not ours.
 constexpr std::size_t max_label_record_bytes = 1 << 20;
 
+// 0 is a row of no interface (ip addrlabel without dev): multi6d's are.
 bool parse_ifindex(std::string_view text, int& ifindex) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ifindex);
-    return ec == std::errc{} && end == text.data() + text.size() && ifindex > 0;
+    return ec == std::errc{} && end == text.data() + text.size() && ifindex >= 0;
 }
 
 // The name a sysctl path needs; throws when the interface is gone.
