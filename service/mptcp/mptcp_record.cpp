@@ -111,6 +111,9 @@ std::optional<MptcpRecord> parse_record(std::string_view text, std::string* erro
             continue;
         }
         const std::vector<std::string> w = words(line);
+        if (w.empty()) {
+            continue;  // spaces only: blank too
+        }
         if (w[0] == "endpoint") {
             const auto id = w.size() == 3 ? number(w[1], 255) : std::nullopt;
             const auto address = w.size() == 3 ? Address::parse(w[2]) : std::nullopt;

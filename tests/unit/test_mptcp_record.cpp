@@ -43,6 +43,16 @@ TEST(MptcpRecord, ParseReadsWhatFormatWrites) {
     EXPECT_TRUE(empty->empty());
 }
 
+// A line of spaces only is blank: the old splitter gave it no words and
+// the parser read the first of none (out of bounds).
+TEST(MptcpRecord, LinesOfSpacesAreBlank) {
+    std::string error;
+    const auto parsed =
+        parse_record("# multi6d mptcp endpoints v1\n   \nendpoint 7 2001:db8::1\n \n", &error);
+    ASSERT_TRUE(parsed) << error;
+    EXPECT_EQ(parsed->endpoints.size(), 1U);
+}
+
 TEST(MptcpRecord, ParseRejectsMalformedLines) {
     const std::string header = "# multi6d mptcp endpoints v1\n";
     const std::pair<std::string, std::string> cases[] = {
