@@ -49,8 +49,9 @@ std::string errno_text() {
 SmallFile read_small_file(const std::string& path, std::size_t max_bytes) {
     const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd) {
+        const bool missing = errno == ENOENT;  // before anything else may set errno
         SmallFile result = failed(errno_text());
-        if (errno == ENOENT) {
+        if (missing) {
             result.status = SmallFile::Status::missing;
         }
         return result;
